@@ -1,0 +1,90 @@
+# Two environments: .venv (Python 3.11: web app, search, action server, tests) and
+# .venv-rasa (Python 3.10: Rasa Open Source 3.6). See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+PYTHON311 ?= python3.11
+RASA_DATA := data/nlu data/rules.yml
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Rasa must not try to send telemetry or error reports: this machine has no internet.
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test unit e2e \
+        eval calibrate bench-search lock clean
+
+help:
+	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make test   - every check and test (unit, integration, Rasa, end-to-end)"
+	@echo "make setup  - create .venv and .venv-rasa only"
+	@echo "make eval   - search quality on the dev and held-out sets"
+	@echo "make bench-search - search latency, index build time and memory"
+
+setup: $(VENV)/.ready $(RASA_VENV)/.ready
+
+$(VENV)/.ready: requirements/app.lock pyproject.toml
+	@command -v $(PYTHON311) >/dev/null || { echo "error: $(PYTHON311) not found (set PYTHON311=)"; exit 1; }
+	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements/app.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+$(RASA_VENV)/.ready: requirements/rasa.lock
+	test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python310.sh)" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa.lock
+	touch $@
+
+run: setup
+	$(PY) -m bot.devstack run
+
+validate: $(VENV)/.ready
+	$(VENV)/bin/faq validate
+
+rasa-data: $(VENV)/.ready
+	$(VENV)/bin/faq rasa-data
+
+train: setup rasa-data
+	$(PY) -m bot.devstack train
+
+rasa-validate: setup rasa-data
+	$(RASA) data validate --domain domain.yml --data $(RASA_DATA)
+
+rasa-test: train
+	$(PY) -m bot.devstack rasa-test
+
+lint: $(VENV)/.ready
+	$(VENV)/bin/ruff check bot actions connectors tests
+	$(VENV)/bin/ruff format --check bot actions connectors tests
+	$(VENV)/bin/mypy bot actions
+
+unit: $(VENV)/.ready
+	$(VENV)/bin/pytest -m "not e2e" -q
+
+e2e: train
+	$(VENV)/bin/pytest -m e2e -q
+
+test: lint validate rasa-validate unit rasa-test e2e
+
+eval: $(VENV)/.ready
+	$(VENV)/bin/faq eval tests/eval/dev.jsonl tests/eval/holdout.jsonl
+
+calibrate: $(VENV)/.ready
+	$(VENV)/bin/faq calibrate
+
+bench-search: $(VENV)/.ready
+	$(PY) -m bot.bench.search
+
+lock:
+	rm -rf /tmp/faq-lock && $(PYTHON311) -m venv /tmp/faq-lock
+	/tmp/faq-lock/bin/pip install -q -r requirements/app.in
+	/tmp/faq-lock/bin/pip freeze | sed 's/+cpu$$//' > requirements/app.lock
+	rm -rf /tmp/faq-lock && "$$(scripts/find-python310.sh)" -m venv /tmp/faq-lock
+	/tmp/faq-lock/bin/pip install -q -r requirements/rasa.in
+	/tmp/faq-lock/bin/pip freeze > requirements/rasa.lock
+	rm -rf /tmp/faq-lock
+
+clean:
+	rm -rf models/rasa models/index var results .pytest_cache .mypy_cache .ruff_cache

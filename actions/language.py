@@ -1,0 +1,83 @@
+"""Choosing the reply language and opening the conversation with the privacy notice."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import channel_hint, is_button_payload, message_text, reply_language
+from actions.responses import utter_in
+from actions.webapp import WebAppError, get_webapp
+from bot.kb.model import LANGUAGES
+from bot.lang import choose_reply_language
+from bot.privacy import contains_personal_data
+
+log = logging.getLogger(__name__)
+
+
+def opening_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+) -> list[EventType]:
+    """The privacy notice once per conversation, and a warning when personal data shows up."""
+    events: list[EventType] = []
+    if not tracker.get_slot("notice_shown"):
+        utter_in(dispatcher, domain, "utter_privacy_notice", lang)
+        events.append(SlotSet("notice_shown", True))
+    if contains_personal_data(message_text(tracker)):
+        utter_in(dispatcher, domain, "utter_personal_data_warning", lang)
+    return events
+
+
+class ActionSetLanguage(Action):
+    """Runs first in every turn: sets the `language` slot by design.md's rules."""
+
+    def name(self) -> str:
+        return "action_set_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = message_text(tracker)
+        current = tracker.get_slot("language")
+        locked = current if tracker.get_slot("language_locked") else None
+        detected = None
+        if locked is None and text.strip() and not is_button_payload(text):
+            try:
+                detected = await get_webapp().detect_language(text)
+            except WebAppError:
+                log.warning("language detection unavailable; keeping %s", current, exc_info=True)
+        lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
+        events: list[EventType] = [] if lang == current else [SlotSet("language", lang)]
+        return events + opening_events(dispatcher, tracker, domain, lang)
+
+
+class ActionChooseLanguage(Action):
+    """The user picked a language: it sticks for the rest of the conversation."""
+
+    def name(self) -> str:
+        return "action_choose_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        chosen = next(
+            (
+                str(e.get("value"))
+                for e in tracker.latest_message.get("entities", [])
+                if e.get("entity") == "language" and e.get("value") in LANGUAGES
+            ),
+            None,
+        )
+        if chosen is None:
+            lang = reply_language(tracker)
+            events = opening_events(dispatcher, tracker, domain, lang)
+            utter_in(dispatcher, domain, "utter_choose_language", lang)
+            return events
+        events = [SlotSet("language", chosen), SlotSet("language_locked", True)]
+        events += opening_events(dispatcher, tracker, domain, chosen)
+        utter_in(dispatcher, domain, "utter_language_set", chosen)
+        return events

@@ -1,0 +1,22 @@
+"""Settings of the action server process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ActionSettings(BaseSettings):
+    """Read from `FAQ_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="FAQ_", extra="ignore")
+
+    webapp_url: str = "http://127.0.0.1:8000"
+    webapp_timeout: float = 10.0
+    max_message_chars: int = 1000
+
+
+@lru_cache(maxsize=1)
+def get_action_settings() -> ActionSettings:
+    return ActionSettings()

@@ -1,0 +1,86 @@
+"""The action server's client of the web app's JSON API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from actions.settings import get_action_settings
+
+
+class WebAppError(Exception):
+    """The web app could not be reached or refused the request."""
+
+
+class WebAppClient:
+    """Async HTTP client for the web app; one connection pool per action-server process."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0):
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout)
+        return self._client
+
+    async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = await self._http().post(path, json=body)
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise WebAppError(f"POST {path} failed: {exc}") from exc
+
+    async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
+        try:
+            response = await self._http().get(path, params=params)
+            if response.status_code == 404:
+                return None
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise WebAppError(f"GET {path} failed: {exc}") from exc
+
+    async def search(self, text: str, lang: str, sender_id: str, channel: str) -> dict[str, Any]:
+        body = {"text": text, "lang": lang, "sender_id": sender_id, "channel": channel}
+        return await self._post("/api/search", body)
+
+    async def entry(self, entry_id: str, lang: str) -> dict[str, Any] | None:
+        return await self._get(f"/api/entries/{entry_id}", {"lang": lang})
+
+    async def detect_language(self, text: str) -> str | None:
+        result = await self._post("/api/detect-language", {"text": text[:1000]})
+        return result.get("lang")
+
+    async def feedback(
+        self, kb_id: str, helpful: bool, lang: str, question: str, sender_id: str
+    ) -> None:
+        body = {
+            "kb_id": kb_id,
+            "helpful": helpful,
+            "lang": lang,
+            "question": question[:1000],
+            "sender_id": sender_id,
+        }
+        await self._post("/api/feedback", body)
+
+
+_client: WebAppClient | None = None
+
+
+def get_webapp() -> WebAppClient:
+    """The process-wide client, created on first use (not at import)."""
+    global _client
+    if _client is None:
+        settings = get_action_settings()
+        _client = WebAppClient(settings.webapp_url, settings.webapp_timeout)
+    return _client
+
+
+def set_webapp(client: WebAppClient | None) -> None:
+    """Replace the client (tests point it at a web app on another port)."""
+    global _client
+    _client = client

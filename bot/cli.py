@@ -1,0 +1,224 @@
+"""The `faq` command: validate, index, search, evaluate and calibrate the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.kb.loader import KnowledgeBaseError, validate
+from bot.search.encoders import ModelMissingError, fetch_st_model
+from bot.settings import ROOT, get_settings
+
+DEV_SET = ROOT / "tests" / "eval" / "dev.jsonl"
+
+
+def _service():
+    from bot.search.service import SearchService
+
+    service = SearchService(get_settings())
+    service.warm_up()
+    return service
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    kb_dir = Path(args.kb) if args.kb else settings.kb_dir
+    kb, problems = validate(kb_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"ok: {len(kb.entries)} entries, {sum(len(v) for v in kb.negatives.values())} negatives")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    service = _service()
+    index = service.searcher.index
+    path = service.index_path(service.kb)
+    print(f"index {path} ({len(index.entry_ids)} entries, encoder {index.encoder_name})")
+    return 0
+
+
+def _read_batch(source: str) -> Iterator[dict[str, object]]:
+    stream: TextIO = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    try:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise SystemExit(f"{source}:{number}: not JSON: {exc}") from exc
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise SystemExit(f'{source}:{number}: expected {{"text": ..., "lang": ...}}')
+            yield row
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from bot.lang import LanguageDetector
+
+    service = _service()
+    detector = LanguageDetector()
+    if args.batch:
+        for row in _read_batch(args.batch):
+            text = str(row["text"])
+            started = time.perf_counter()
+            result = service.searcher.search(text)
+            lang = row.get("lang") or detector.detect(text) or "pl"
+            ms = (time.perf_counter() - started) * 1000
+            out = {
+                "text": text,
+                "lang": lang,
+                "decision": result.decision.value,
+                "results": [{"id": c.id, "score": c.score} for c in result.candidates],
+                "ms": round(ms, 2),
+            }
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if not args.text:
+        print("give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    result = service.searcher.search(args.text)
+    lang = args.lang or detector.detect(args.text) or "pl"
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "text": args.text,
+                    "lang": lang,
+                    "decision": result.decision.value,
+                    "out_of_scope": result.out_of_scope,
+                    "results": [
+                        {"id": c.id, "score": c.score, "signals": c.signals}
+                        for c in result.candidates
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(
+        f"decision: {result.decision.value} (language {lang}, out-of-scope {result.out_of_scope})"
+    )
+    for c in result.candidates:
+        title = service.kb.get(c.id).text(lang).title
+        print(f"  {c.score:.3f}  {c.id:28s} {title}")
+    if result.decision.value == "answer" and result.best is not None:
+        print()
+        print(service.kb.get(result.best.id).text(lang).answer)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.search.evaluate import Evaluation, baseline_configs, read_questions
+
+    service = _service()
+    for path in args.sets or [str(DEV_SET)]:
+        evaluation = Evaluation(service.searcher, read_questions(Path(path)))
+        configs = baseline_configs(service.config, evaluation)
+        print(f"\n## {path} (encoder {service.encoder.name})")
+        print(evaluation.report(configs))
+        t = service.config.thresholds
+        print(
+            f"\nthresholds: answer {t.answer:.3f}, clarify {t.clarify:.3f}, "
+            f"margin {t.margin:.3f}, out-of-scope {t.none:.2f}"
+        )
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from bot.search.evaluate import Evaluation, calibrate_thresholds, read_questions
+
+    settings = get_settings()
+    service = _service()
+    evaluation = Evaluation(service.searcher, read_questions(Path(args.set)))
+    best = calibrate_thresholds(evaluation, service.config)
+    settings.search_config.write_text(
+        '# Written by `faq calibrate` on the dev set; see README, "Search quality".\n'
+        + best.to_yaml(),
+        encoding="utf-8",
+    )
+    print(best.to_yaml())
+    print(evaluation.report({"calibrated": best}))
+    return 0
+
+
+def cmd_rasa_data(args: argparse.Namespace) -> int:
+    from bot.kb.loader import load_kb
+    from bot.rasa_data import write_question_examples
+
+    settings = get_settings()
+    target = write_question_examples(load_kb(settings.kb_dir), ROOT / "data" / "nlu")
+    print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    target = fetch_st_model(args.model, get_settings().models_dir)
+    print(f"saved {args.model} to {target}; configure it with FAQ_ENCODER=st:{args.model}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="faq", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the knowledge-base files")
+    p.add_argument("--kb", help="knowledge-base folder (default data/kb)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("index", help="build (or load) the search index")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the knowledge base")
+    p.add_argument("text", nargs="?")
+    p.add_argument("--lang", choices=["pl", "en", "uk", "ru"])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", metavar="FILE", help="JSON lines in, JSON lines out ('-' = stdin)")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="quality per language on question sets")
+    p.add_argument("sets", nargs="*", help=f"JSON-lines question sets (default {DEV_SET})")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("calibrate", help="tune decision thresholds on the dev set")
+    p.add_argument("--set", default=str(DEV_SET))
+    p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser(
+        "rasa-data", help="write Rasa NLU examples generated from the knowledge base"
+    )
+    p.set_defaults(func=cmd_rasa_data)
+
+    p = sub.add_parser("models", help="embedding models")
+    models = p.add_subparsers(dest="models_command", required=True)
+    f = models.add_parser("fetch", help="download a sentence-transformers model (needs a network)")
+    f.add_argument("model")
+    f.set_defaults(func=cmd_models_fetch)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (KnowledgeBaseError, ModelMissingError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

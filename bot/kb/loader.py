@@ -1,0 +1,309 @@
+"""Reading and validating the knowledge-base YAML files under `data/kb/`.
+
+Every problem is reported with the file and line it comes from, so that curators can find it:
+``data/kb/card.yml:42: card.fees: answer too long (951 > 900 characters)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
+
+from bot.kb.model import LANGUAGES, Entry, KnowledgeBase, LocalText
+
+MIN_PHRASINGS = 6
+MAX_ANSWER_CHARS = 900
+AUDIENCES = frozenset({"foreigner", "employer", "representative"})
+NEGATIVES_FILE = "negatives.yml"
+
+_ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_ENTRY_KEYS = frozenset({"id", "area", "audience", "related", "sources", "reviewed", *LANGUAGES})
+_TEXT_KEYS = frozenset({"title", "phrasings", "answer"})
+_LINES = "__lines__"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a knowledge-base file."""
+
+    file: str
+    line: int
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.entry}: {self.message}"
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot be loaded; `problems` says why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping key (1-based)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINES] = {
+            self.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value
+        }
+        mapping[_LINES][None] = node.start_mark.line + 1
+        return mapping
+
+
+# Dates stay strings so that a malformed one can be reported instead of crashing the loader.
+_LineLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line(mapping: dict[str, Any], key: str | None = None) -> int:
+    lines: dict[Any, int] = mapping.get(_LINES, {})
+    return lines.get(key, lines.get(None, 1))
+
+
+def _is_url(value: object) -> bool:
+    if not isinstance(value, str) or any(c.isspace() for c in value):
+        return False
+    parsed = urlparse(value)
+    return parsed.scheme in {"http", "https"} and "." in parsed.netloc
+
+
+def _norm_phrase(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+class _Collector:
+    """Accumulates problems and valid entries while walking the files."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.problems: list[Problem] = []
+        self.entries: list[Entry] = []
+        self.negatives: dict[str, tuple[str, ...]] = {}
+        self.seen_ids: dict[str, str] = {}
+        self.seen_phrasings: dict[str, str] = {}
+        self.related: list[tuple[str, int, str, list[str]]] = []
+
+    def add(self, file: str, line: int, entry: str, message: str) -> None:
+        self.problems.append(Problem(file, line, entry, message))
+
+    def read_file(self, path: Path, shown: str) -> None:
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            self.add(shown, line, "-", f"not valid YAML: {getattr(exc, 'problem', exc)}")
+            return
+        except UnicodeDecodeError:
+            self.add(shown, 1, "-", "not UTF-8 text")
+            return
+        if not isinstance(doc, dict):
+            self.add(shown, 1, "-", "the file must be a mapping with `area` and `entries`")
+            return
+        if path.name == NEGATIVES_FILE:
+            self._read_negatives(doc, shown)
+        else:
+            self._read_area(doc, shown, path.stem)
+
+    def _read_negatives(self, doc: dict[str, Any], shown: str) -> None:
+        negatives = doc.get("negatives")
+        if not isinstance(negatives, dict):
+            self.add(shown, _line(doc), "-", "`negatives` must map languages to lists of questions")
+            return
+        for lang, items in negatives.items():
+            if lang == _LINES:
+                continue
+            if lang not in LANGUAGES:
+                self.add(shown, _line(negatives, lang), "-", f"unknown language `{lang}`")
+            elif not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                self.add(shown, _line(negatives, lang), "-", f"`{lang}` must be a list of strings")
+            else:
+                self.negatives[lang] = tuple(i.strip() for i in items if i.strip())
+
+    def _read_area(self, doc: dict[str, Any], shown: str, stem: str) -> None:
+        for key in doc:
+            if key not in {"area", "entries", _LINES}:
+                self.add(shown, _line(doc, key), "-", f"unknown key `{key}`")
+        area = doc.get("area")
+        if area != stem:
+            self.add(shown, _line(doc, "area"), "-", f"`area` must be `{stem}` (the file's name)")
+        entries = doc.get("entries")
+        if not isinstance(entries, list) or not entries:
+            self.add(shown, _line(doc, "entries"), "-", "`entries` must be a non-empty list")
+            return
+        for raw in entries:
+            if not isinstance(raw, dict):
+                self.add(shown, _line(doc, "entries"), "-", "every entry must be a mapping")
+                continue
+            self._read_entry(raw, shown, stem)
+
+    def _read_entry(self, raw: dict[str, Any], shown: str, area: str) -> None:
+        line = _line(raw)
+        entry_id = raw.get("id")
+        label = entry_id if isinstance(entry_id, str) else "?"
+        before = len(self.problems)
+
+        def problem(message: str, key: str | None = None) -> None:
+            self.add(shown, _line(raw, key) if key else line, label, message)
+
+        for key in raw:
+            if key != _LINES and key not in _ENTRY_KEYS:
+                problem(f"unknown key `{key}`", key)
+        if not isinstance(entry_id, str) or not _ID_RE.match(entry_id):
+            problem("`id` must be lowercase words joined by dots, e.g. `card.fees`", "id")
+        elif entry_id in self.seen_ids:
+            problem(f"duplicate id (also in {self.seen_ids[entry_id]})", "id")
+        else:
+            self.seen_ids[entry_id] = shown
+        if raw.get("area") != area:
+            problem(f"`area` must be `{area}`", "area")
+
+        sources = raw.get("sources")
+        if not isinstance(sources, list) or not sources:
+            problem("`sources` must list at least one URL", "sources")
+            sources = []
+        for url in sources:
+            if not _is_url(url):
+                problem(f"malformed URL `{url}`", "sources")
+
+        reviewed = self._read_date(raw.get("reviewed"), problem)
+        audience = raw.get("audience") or []
+        if not isinstance(audience, list) or not set(audience) <= AUDIENCES:
+            problem(f"`audience` must be a list of {', '.join(sorted(AUDIENCES))}", "audience")
+            audience = []
+        related = raw.get("related") or []
+        if not isinstance(related, list):
+            problem("`related` must be a list of entry ids", "related")
+            related = []
+        self.related.append((shown, _line(raw, "related"), label, related))
+
+        texts = {}
+        for lang in LANGUAGES:
+            block = raw.get(lang)
+            if not isinstance(block, dict):
+                problem(f"missing language `{lang}`")
+                continue
+            text = self._read_text(block, lang, sources, shown, label)
+            if text is not None:
+                texts[lang] = text
+
+        if len(self.problems) == before and reviewed is not None:
+            self.entries.append(
+                Entry(
+                    id=label,
+                    area=area,
+                    texts=texts,
+                    sources=tuple(sources),
+                    reviewed=reviewed,
+                    audience=tuple(audience),
+                    related=tuple(related),
+                )
+            )
+
+    def _read_date(self, value: object, problem: Any) -> date | None:
+        if value is None:
+            problem("`reviewed` date is missing")
+            return None
+        try:
+            reviewed = date.fromisoformat(str(value))
+        except ValueError:
+            problem(f"`reviewed` must be a date like 2026-01-31, not `{value}`", "reviewed")
+            return None
+        if reviewed > self.today:
+            problem(f"`reviewed` date {reviewed} is in the future", "reviewed")
+            return None
+        return reviewed
+
+    def _read_text(
+        self, block: dict[str, Any], lang: str, sources: list[str], shown: str, label: str
+    ) -> LocalText | None:
+        def problem(message: str, key: str | None = None) -> None:
+            self.add(shown, _line(block, key), label, f"{lang}: {message}")
+
+        before = len(self.problems)
+        for key in block:
+            if key != _LINES and key not in _TEXT_KEYS:
+                problem(f"unknown key `{key}`", key)
+        title = block.get("title")
+        if not isinstance(title, str) or not title.strip():
+            problem("missing or empty title", "title")
+        answer = block.get("answer")
+        if not isinstance(answer, str) or not answer.strip():
+            problem("missing or empty answer", "answer")
+            answer = ""
+        answer = answer.strip()
+        if len(answer) > MAX_ANSWER_CHARS:
+            problem(f"answer too long ({len(answer)} > {MAX_ANSWER_CHARS} characters)", "answer")
+        elif answer and not any(answer.endswith(s) for s in sources if isinstance(s, str)):
+            problem("answer must end with one of the entry's source URLs", "answer")
+        phrasings = block.get("phrasings")
+        if not isinstance(phrasings, list):
+            phrasings = []
+        clean = [p.strip() for p in phrasings if isinstance(p, str) and p.strip()]
+        if len(clean) != len(phrasings):
+            problem("phrasings must be non-empty strings", "phrasings")
+        if len(clean) < MIN_PHRASINGS:
+            problem(f"too few phrasings ({len(clean)} < {MIN_PHRASINGS})", "phrasings")
+        for phrase in clean:
+            key = _norm_phrase(phrase)
+            owner = self.seen_phrasings.get(key)
+            if owner is not None:
+                problem(f"duplicated phrasing `{phrase}` (also in {owner})", "phrasings")
+            else:
+                self.seen_phrasings[key] = label
+        if len(self.problems) != before:
+            return None
+        return LocalText(title=str(title).strip(), phrasings=tuple(clean), answer=answer)
+
+    def check_related(self) -> None:
+        for shown, line, label, related in self.related:
+            for rid in related:
+                if rid == label or rid not in self.seen_ids:
+                    self.add(shown, line, label, f"`related` names unknown entry `{rid}`")
+
+
+def _kb_files(kb_dir: Path) -> Iterable[Path]:
+    return sorted(p for p in kb_dir.glob("*.yml") if p.is_file())
+
+
+def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Read every file under `kb_dir`; return the valid entries and every problem found."""
+    collector = _Collector(today or date.today())
+    files = list(_kb_files(kb_dir))
+    if not files:
+        collector.add(str(kb_dir), 1, "-", "no knowledge-base files (*.yml) found")
+    for path in files:
+        try:
+            shown = str(path.relative_to(Path.cwd()))
+        except ValueError:
+            shown = str(path)
+        collector.read_file(path, shown)
+    collector.check_related()
+    kb = KnowledgeBase(entries=tuple(collector.entries), negatives=collector.negatives)
+    return kb, collector.problems
+
+
+def load_kb(kb_dir: Path, today: date | None = None) -> KnowledgeBase:
+    """Load the knowledge base, refusing it whole if any file has a problem.
+
+    Raises:
+        KnowledgeBaseError: listing every problem found.
+    """
+    kb, problems = validate(kb_dir, today)
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return kb

@@ -1,0 +1,1 @@
+"""Hybrid multilingual search over the knowledge base."""

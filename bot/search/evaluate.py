@@ -1,0 +1,191 @@
+"""Measuring search on a labelled question set, and calibrating its thresholds.
+
+A question set is JSON lines: `{"text": ..., "lang": "uk", "expected": "card.fees"}`, with
+`"expected": null` for questions the knowledge base must not answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot.kb.model import LANGUAGES
+from bot.search.config import SearchConfig, Thresholds, Weights
+from bot.search.searcher import DECISIONS, Decision, Searcher, decide_arrays, top_two
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    lang: str
+    expected: str | None
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Read a JSON-lines question set."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            out.append(Question(row["text"], row["lang"], row.get("expected")))
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"{path}:{number}: not a question line ({exc})") from exc
+    return out
+
+
+VARIANTS: dict[str, Weights] = {
+    "lexical": Weights(classifier=0.0, dense=0.0, char=1.0, word=1.0),
+    "dense": Weights(classifier=0.0, dense=1.0, char=0.0, word=0.0),
+}
+"""Baselines next to the configured hybrid: nearest phrasing by lexical or by dense signals."""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Quality figures for one language (or all) and one configuration."""
+
+    n_in: int
+    n_out: int
+    top1: float
+    top3: float
+    mrr: float
+    no_match_precision: float
+    no_match_recall: float
+    false_refusals: float
+    """Share of in-scope questions wrongly answered with no_match."""
+
+    def row(self) -> list[str]:
+        return [
+            str(self.n_in),
+            f"{self.top1:.3f}",
+            f"{self.top3:.3f}",
+            f"{self.mrr:.3f}",
+            str(self.n_out),
+            f"{self.no_match_precision:.3f}",
+            f"{self.no_match_recall:.3f}",
+            f"{self.false_refusals:.3f}",
+        ]
+
+
+HEADER = ["n", "top-1", "top-3", "MRR", "n oos", "no_match P", "no_match R", "false refusals"]
+
+
+class Evaluation:
+    """Signals for a question set, computed once, scored under any weights and thresholds."""
+
+    def __init__(self, searcher: Searcher, questions: list[Question]):
+        self.searcher = searcher
+        self.questions = questions
+        self.signals = searcher.signals([q.text for q in questions])
+        ids = searcher.index.entry_ids
+        self.expected = np.array(
+            [ids.index(q.expected) if q.expected in ids else -1 for q in questions]
+        )
+        unknown = [q.expected for q in questions if q.expected and q.expected not in ids]
+        if unknown:
+            raise ValueError(f"question set names unknown entries: {sorted(set(unknown))}")
+        self.langs = np.array([q.lang for q in questions])
+
+    def decisions(self, config: SearchConfig) -> tuple[np.ndarray, np.ndarray]:
+        """Fused scores and decisions under `config`."""
+        fused = Searcher(self.searcher.index, self.searcher.encoder, config).fuse(self.signals)
+        top, second = top_two(fused)
+        codes = decide_arrays(top, second, self.signals["none"], config.thresholds)
+        return fused, np.array(DECISIONS, dtype=object)[codes]
+
+    def metrics(self, config: SearchConfig, lang: str | None = None) -> Metrics:
+        fused, decisions = self.decisions(config)
+        mask = np.ones(len(self.questions), bool) if lang is None else self.langs == lang
+        in_scope = mask & (self.expected >= 0)
+        out_scope = mask & (self.expected < 0)
+        ranks = []
+        for i in np.flatnonzero(in_scope):
+            order = np.argsort(-fused[i])
+            ranks.append(int(np.flatnonzero(order == self.expected[i])[0]) + 1)
+        r = np.array(ranks) if ranks else np.zeros(0)
+        refused = decisions == Decision.NO_MATCH
+        predicted_none = mask & refused
+        tp = int((predicted_none & out_scope).sum())
+        return Metrics(
+            n_in=int(in_scope.sum()),
+            n_out=int(out_scope.sum()),
+            top1=float((r == 1).mean()) if len(r) else 0.0,
+            top3=float((r <= 3).mean()) if len(r) else 0.0,
+            mrr=float((1.0 / r).mean()) if len(r) else 0.0,
+            no_match_precision=tp / max(int(predicted_none.sum()), 1),
+            no_match_recall=tp / max(int(out_scope.sum()), 1),
+            false_refusals=float((refused & in_scope).sum()) / max(int(in_scope.sum()), 1),
+        )
+
+    def report(self, configs: dict[str, SearchConfig]) -> str:
+        """A Markdown table per configuration, one row per language and one for all."""
+        lines = []
+        for name, config in configs.items():
+            lines.append(f"\n### {name}\n")
+            lines.append("| lang | " + " | ".join(HEADER) + " |")
+            lines.append("|" + "---|" * (len(HEADER) + 1))
+            for lang in (*LANGUAGES, None):
+                m = self.metrics(config, lang)
+                lines.append(f"| {lang or 'all'} | " + " | ".join(m.row()) + " |")
+        return "\n".join(lines)
+
+
+def baseline_configs(config: SearchConfig, evaluation: Evaluation) -> dict[str, SearchConfig]:
+    """The configured hybrid plus each baseline, the baselines' thresholds calibrated too."""
+    configs = {"default (hybrid)": config}
+    for name, weights in VARIANTS.items():
+        base = replace(config, weights=weights, thresholds=replace(config.thresholds, none=1.01))
+        configs[f"{name} only"] = calibrate_thresholds(evaluation, base)
+    return configs
+
+
+def _objective(evaluation: Evaluation, config: SearchConfig) -> float:
+    """Higher is better: answered-right rate per language, refusal quality, few clarifications."""
+    fused, decisions = evaluation.decisions(config)
+    score = 0.0
+    for lang in LANGUAGES:
+        mask = evaluation.langs == lang
+        ins = mask & (evaluation.expected >= 0)
+        outs = mask & (evaluation.expected < 0)
+        best = fused.argmax(axis=1)
+        right = ins & (best == evaluation.expected) & (decisions == Decision.ANSWER)
+        clarified_ok = ins & (decisions == Decision.CLARIFY)
+        refused_in = ins & (decisions == Decision.NO_MATCH)
+        refused_out = outs & (decisions == Decision.NO_MATCH)
+        n_in, n_out = max(int(ins.sum()), 1), max(int(outs.sum()), 1)
+        recall = refused_out.sum() / n_out
+        false_ref = refused_in.sum() / n_in
+        score += right.sum() / n_in + 0.5 * clarified_ok.sum() / n_in
+        score += 0.5 * min(recall, 0.9) - 2.0 * max(false_ref - 0.04, 0.0)
+    return score / len(LANGUAGES)
+
+
+def calibrate_thresholds(
+    evaluation: Evaluation, config: SearchConfig, grid: Iterable[Thresholds] | None = None
+) -> SearchConfig:
+    """The thresholds maximising the objective on the evaluation's questions."""
+    if grid is None:
+        fused, _ = evaluation.decisions(config)
+        top = np.sort(fused, axis=1)[:, -1]
+        qs = np.quantile(top, np.linspace(0.02, 0.6, 25))
+        grid = (
+            Thresholds(answer=float(a), clarify=float(c), margin=m, none=n)
+            for a, c, m, n in itertools.product(
+                qs, qs, (0.0, 0.02, 0.04, 0.06, 0.1), (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)
+            )
+            if c <= a
+        )
+    best, best_score = config, -np.inf
+    for thresholds in grid:
+        candidate = replace(config, thresholds=thresholds)
+        score = _objective(evaluation, candidate)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best

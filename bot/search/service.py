@@ -1,0 +1,136 @@
+"""The search service: one current index, rebuilt when the knowledge base changes.
+
+A change to the knowledge-base files is noticed by a cheap hash of their bytes; the new index
+is built beside the old one and swapped in with a single assignment, so searches in flight
+finish on the index they started with. An invalid change is refused and the old index stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.kb.loader import load_kb
+from bot.kb.model import KnowledgeBase
+from bot.search.config import SearchConfig
+from bot.search.encoders import Encoder, make_encoder
+from bot.search.index import SearchIndex, index_dir_for
+from bot.search.searcher import Searcher
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def files_digest(kb_dir: Path) -> str:
+    """A hash of the knowledge-base files' names and bytes (cheap; no YAML parsing)."""
+    digest = hashlib.sha256()
+    for path in sorted(kb_dir.glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A knowledge base and the searcher built from it, always swapped together."""
+
+    kb: KnowledgeBase
+    searcher: Searcher
+    files_digest: str
+
+
+class SearchService:
+    """Owns the knowledge base and its index for one process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: SearchConfig | None = None,
+        encoder: Encoder | None = None,
+    ):
+        self.settings = settings
+        self.config = config or SearchConfig.load(settings.search_config)
+        self.encoder = encoder or make_encoder(
+            settings.encoder or self.config.encoder, settings.models_dir
+        )
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            raise RuntimeError("SearchService.warm_up() has not been called")
+        return self._snapshot
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.snapshot.kb
+
+    @property
+    def searcher(self) -> Searcher:
+        return self.snapshot.searcher
+
+    def warm_up(self) -> SearchIndex:
+        """Load the knowledge base and its index, building the index if needed.
+
+        Raises:
+            KnowledgeBaseError: if the knowledge base is invalid.
+            ModelMissingError: if the configured embedding model is not on this machine.
+        """
+        self.encoder.warm_up()
+        with self._lock:
+            digest = files_digest(self.settings.kb_dir)
+            kb = load_kb(self.settings.kb_dir)
+            index = self.load_or_build(kb)
+            self._snapshot = Snapshot(kb, Searcher(index, self.encoder, self.config), digest)
+            return index
+
+    def index_path(self, kb: KnowledgeBase) -> Path:
+        return index_dir_for(
+            self.settings.index_dir,
+            kb.content_hash(),
+            f"{self.encoder.name}-c{self.config.classifier_c}",
+        )
+
+    def load_or_build(self, kb: KnowledgeBase) -> SearchIndex:
+        """The saved index for this knowledge base, or a freshly built (and saved) one."""
+        path = self.index_path(kb)
+        try:
+            index = SearchIndex.load(path)
+        except Exception:  # a corrupt or foreign file is rebuilt, not fatal
+            log.warning("index at %s is unreadable; rebuilding", path, exc_info=True)
+            index = None
+        if index is None:
+            index = SearchIndex.build(kb, self.encoder, self.config)
+            index.save(path)
+            log.info("built search index %s in %.1fs", path.name, index.build_seconds)
+        return index
+
+    def refresh(self) -> bool:
+        """Rebuild and swap the index if the knowledge-base files changed.
+
+        Returns:
+            True if a new knowledge base is now live.
+        """
+        current = self.snapshot
+        digest = files_digest(self.settings.kb_dir)
+        if digest == current.files_digest:
+            return False
+        with self._lock:
+            try:
+                kb = load_kb(self.settings.kb_dir)
+            except Exception:
+                log.exception("knowledge base changed but is invalid; keeping the previous one")
+                self._snapshot = Snapshot(current.kb, current.searcher, digest)
+                return False
+            index = (
+                current.searcher.index
+                if kb.content_hash() == current.kb.content_hash()
+                else self.load_or_build(kb)
+            )
+            self._snapshot = Snapshot(kb, Searcher(index, self.encoder, self.config), digest)
+            log.info("knowledge base reloaded: %d entries", len(kb.entries))
+            return True

@@ -1,0 +1,44 @@
+"""Settings of the web app and the `faq` command, read once per process from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration taken from `FAQ_*` environment variables (and `DATABASE_URL`)."""
+
+    model_config = SettingsConfigDict(env_prefix="FAQ_", extra="ignore")
+
+    kb_dir: Path = ROOT / "data" / "kb"
+    search_config: Path = ROOT / "data" / "search.yml"
+    models_dir: Path = ROOT / "models"
+    var_dir: Path = ROOT / "var"
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    encoder: str = Field(
+        default="",
+        description="overrides data/search.yml: 'use-multilingual' or 'st:<model name or path>'",
+    )
+    kb_poll_seconds: float = 2.0
+    max_message_chars: int = 1000
+
+    @property
+    def db_url(self) -> str:
+        """The database URL; a SQLite file under `var/` unless DATABASE_URL is set."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'faq.db'}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.models_dir / "index"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings object."""
+    return Settings()

@@ -1,0 +1,63 @@
+"""The web app: `uvicorn bot.web.app:create_app --factory`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from bot.db import Database
+from bot.lang import LanguageDetector, lexicon_from_nlu
+from bot.search.service import SearchService
+from bot.settings import ROOT, Settings, get_settings
+from bot.web.routers import feedback, health, language, search
+
+log = logging.getLogger(__name__)
+
+
+async def _watch_kb(service: SearchService, every: float) -> None:
+    """Swap in a new index whenever the knowledge-base files change."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(service.refresh)
+        except Exception:  # the watcher must outlive one bad rebuild
+            log.exception("knowledge-base refresh failed; keeping the current index")
+
+
+def create_app(
+    settings: Settings | None = None, search_service: SearchService | None = None
+) -> FastAPI:
+    """Build the app; heavy resources load in the lifespan, not here."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service = search_service or SearchService(settings)
+        detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
+        database = Database(settings.db_url)
+        await run_in_threadpool(database.create_all)
+        await run_in_threadpool(service.warm_up)
+        await run_in_threadpool(detector.warm_up)
+        app.state.settings = settings
+        app.state.search = service
+        app.state.detector = detector
+        app.state.db = database
+        watcher = asyncio.create_task(_watch_kb(service, settings.kb_poll_seconds))
+        try:
+            yield
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            database.dispose()
+
+    app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
+    for module in (health, search, feedback, language):
+        app.include_router(module.router)
+    return app

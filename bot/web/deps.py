@@ -1,0 +1,38 @@
+"""Dependencies injected into the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from bot.db import Database
+from bot.lang import LanguageDetector
+from bot.search.service import SearchService
+from bot.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_search(request: Request) -> SearchService:
+    return request.app.state.search
+
+
+def get_detector(request: Request) -> LanguageDetector:
+    return request.app.state.detector
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    database: Database = request.app.state.db
+    with database.session() as session:
+        yield session
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SearchDep = Annotated[SearchService, Depends(get_search)]
+DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
+DbDep = Annotated[Session, Depends(get_db)]

@@ -1,0 +1,16 @@
+"""Language detection for the action server."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from bot.web.deps import DetectorDep
+from bot.web.schemas import DetectRequest, DetectResponse
+
+router = APIRouter(prefix="/api", tags=["language"])
+
+
+@router.post("/detect-language", response_model=DetectResponse)
+async def detect_language(body: DetectRequest, detector: DetectorDep) -> DetectResponse:
+    """The language of a message, or null when it does not tell (e.g. "ok")."""
+    return DetectResponse(lang=detector.detect(body.text))  # type: ignore[arg-type]

@@ -1,0 +1,37 @@
+"""Shared fixtures: a small knowledge base, a fake encoder, settings pointing at temp folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.settings import ROOT, Settings
+from tests.fakes import FakeEncoder
+
+KB_DIR = ROOT / "data" / "kb"
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real knowledge base."""
+    target = tmp_path / "kb"
+    shutil.copytree(KB_DIR, target, ignore=shutil.ignore_patterns("*.md"))
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, kb_copy: Path) -> Settings:
+    return Settings(
+        kb_dir=kb_copy,
+        models_dir=tmp_path / "models",
+        var_dir=tmp_path / "var",
+        search_config=ROOT / "data" / "search.yml",
+        kb_poll_seconds=0.2,
+    )
