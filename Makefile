@@ -13,7 +13,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa must not try to send telemetry or error reports: this machine has no internet.
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test unit e2e \
+.PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
+        unit e2e \
         eval calibrate bench-search lock clean
 
 help:
@@ -55,6 +56,10 @@ rasa-validate: setup rasa-data
 rasa-test: train
 	$(PY) -m bot.devstack rasa-test
 
+rasa-env-test: train
+	RASA_MODEL=$$($(PY) -m bot.devstack model-path) \
+	  $(RASA_VENV)/bin/python -m pytest tests/data --confcutdir=tests/data -q -p no:cacheprovider
+
 lint: $(VENV)/.ready
 	$(VENV)/bin/ruff check bot actions connectors tests
 	$(VENV)/bin/ruff format --check bot actions connectors tests
@@ -66,7 +71,7 @@ unit: $(VENV)/.ready
 e2e: train
 	$(VENV)/bin/pytest -m e2e -q
 
-test: lint validate rasa-validate unit rasa-test e2e
+test: lint validate rasa-validate unit rasa-env-test rasa-test e2e
 
 eval: $(VENV)/.ready
 	$(VENV)/bin/faq eval tests/eval/dev.jsonl tests/eval/holdout.jsonl

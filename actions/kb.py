@@ -57,12 +57,12 @@ class ActionAnswerQuestion(Action):
                 if entry is not None:
                     return send_answer(dispatcher, entry)
             text = message_text(tracker).strip()
-            if not text or text.startswith("/"):
-                dispatcher.utter_message(response="utter_message_empty")
-                return []
-            if len(text) > get_action_settings().max_message_chars:
-                dispatcher.utter_message(response="utter_message_too_long")
-                return []
+            if (
+                not text
+                or text.startswith("/")
+                or len(text) > get_action_settings().max_message_chars
+            ):
+                return []  # action_set_language has already refused it
             result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
         except WebAppError:
             log.exception("knowledge base unavailable")

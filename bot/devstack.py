@@ -336,10 +336,13 @@ def cmd_rasa_test() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.devstack", description=__doc__)
-    parser.add_argument("command", choices=["run", "train", "rasa-test"])
+    parser.add_argument("command", choices=["run", "train", "model-path", "rasa-test"])
     args = parser.parse_args(argv)
     if args.command == "train":
         train_if_needed()
+        return 0
+    if args.command == "model-path":
+        print(RASA_MODELS / f"{rasa_fingerprint()}.tar.gz")
         return 0
     if args.command == "rasa-test":
         return cmd_rasa_test()

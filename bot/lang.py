@@ -26,6 +26,10 @@ _OTHER = (
     "JAPANESE", "KOREAN", "INDONESIAN", "DUTCH",
 )  # fmt: skip
 _OURS = {"POLISH": "pl", "ENGLISH": "en", "UKRAINIAN": "uk", "RUSSIAN": "ru"}
+_NEUTRAL = frozenset(
+    {"ok", "okay", "okey", "ок", "окей", "hi", "hey", "super", "супер", "mos", "pesel", "ukr"}
+)
+"""Messages people type in any of the four languages: they tell nothing about the language."""
 _UNIQUE_LETTERS = {"pl": set("ąćęłńśźż"), "uk": set("іїєґ"), "ru": set("ыэъё")}
 
 
@@ -59,7 +63,7 @@ class LanguageDetector:
             "pl", "en", "uk" or "ru"; "en" for a confident other language; None when unsure.
         """
         key = _keep_original(text)
-        if not any(c.isalpha() for c in key):
+        if not any(c.isalpha() for c in key) or key in _NEUTRAL:
             return None
         if key in self._lexicon:
             return self._lexicon[key] or None

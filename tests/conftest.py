@@ -12,6 +12,9 @@ from tests.fakes import FakeEncoder
 
 KB_DIR = ROOT / "data" / "kb"
 
+# tests/data runs in .venv-rasa (make rasa-env-test), where Rasa is installed.
+collect_ignore = ["data"]
+
 
 @pytest.fixture
 def fake_encoder() -> FakeEncoder:
@@ -26,11 +29,17 @@ def kb_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Shared by all tests: indexes are keyed by content, so reusing them is safe and fast."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture
-def settings(tmp_path: Path, kb_copy: Path) -> Settings:
+def settings(tmp_path: Path, kb_copy: Path, models_dir: Path) -> Settings:
     return Settings(
         kb_dir=kb_copy,
-        models_dir=tmp_path / "models",
+        models_dir=models_dir,
         var_dir=tmp_path / "var",
         search_config=ROOT / "data" / "search.yml",
         kb_poll_seconds=0.2,
