@@ -47,7 +47,12 @@ def test_questions_reach_the_knowledge_base(parse, text):
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("po polsku proszę", "pl"), ("in English, please", "en"), ("українською", "uk"), ("по-русски", "ru")],
+    [
+        ("po polsku proszę", "pl"),
+        ("in English, please", "en"),
+        ("українською", "uk"),
+        ("по-русски", "ru"),
+    ],
 )
 def test_language_choice_carries_the_language(parse, text, lang):
     result = parse(text)

@@ -29,7 +29,7 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'faq.db'}"
     if not _postgres_available():
-        pytest.fail("PostgreSQL is not reachable at 127.0.0.1:5432 (it runs on every dev/CI machine)")
+        pytest.fail("PostgreSQL is not reachable at 127.0.0.1:5432 (every dev/CI machine runs it)")
     return POSTGRES_URL
 
 
@@ -51,7 +51,7 @@ def test_search_answers_in_the_requested_language_and_logs_the_question(client):
     sender = f"s-{uuid.uuid4().hex}"
     response = client.post(
         "/api/search",
-        json={"text": "zgubiłem kartę pobytu", "lang": "uk", "sender_id": sender, "channel": "rest"},
+        json={"text": "zgubiłem kartę pobytu", "lang": "uk", "sender_id": sender},
     )
     assert response.status_code == 200
     body = response.json()
