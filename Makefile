@@ -61,8 +61,8 @@ rasa-env-test: train
 	  $(RASA_VENV)/bin/python -m pytest tests/data --confcutdir=tests/data -q -p no:cacheprovider
 
 lint: $(VENV)/.ready
-	$(VENV)/bin/ruff check bot actions connectors tests
-	$(VENV)/bin/ruff format --check bot actions connectors tests
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot actions
 
 unit: $(VENV)/.ready

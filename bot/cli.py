@@ -145,7 +145,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     service = _service()
     evaluation = Evaluation(service.searcher, read_questions(Path(args.set)))
     best = calibrate_thresholds(evaluation, service.config)
-    settings.search_config.write_text(
+    target = Path(args.out) if args.out else settings.search_config
+    target.write_text(
         '# Written by `faq calibrate` on the dev set; see README, "Search quality".\n'
         + best.to_yaml(),
         encoding="utf-8",
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", help="tune decision thresholds on the dev set")
     p.add_argument("--set", default=str(DEV_SET))
+    p.add_argument("--out", help="where to write the configuration (default data/search.yml)")
     p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser(

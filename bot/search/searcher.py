@@ -71,16 +71,6 @@ def decide_arrays(
     return np.where(no_match, 2, np.where(answer, 0, 1))
 
 
-def _per_entry_max(doc_scores: np.ndarray, doc_entry: np.ndarray, n_entries: int) -> np.ndarray:
-    """Best document score of every entry, for a (queries × documents) score matrix."""
-    out = np.zeros((doc_scores.shape[0], n_entries), dtype=np.float32)
-    for e in range(n_entries):
-        mask = doc_entry == e
-        if mask.any():
-            out[:, e] = doc_scores[:, mask].max(axis=1)
-    return out
-
-
 class Searcher:
     """Hybrid search over one index with one encoder and configuration."""
 
@@ -93,26 +83,27 @@ class Searcher:
         self._entry_cols = np.array(
             [classes.index(e) if e in classes else -1 for e in range(len(index.entry_ids))]
         )
-        self._is_answer = index.doc_kind == KIND_ANSWER
-        self._questions = ~self._is_answer
+        # Documents are stored grouped by entry, so an entry's best document is a reduceat.
+        self._entry_starts = np.flatnonzero(np.r_[True, np.diff(index.doc_entry) != 0])
+        self._doc_weight = np.where(
+            index.doc_kind == KIND_ANSWER, config.weights.answer, 1.0
+        ).astype(np.float32)
 
     def signals(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Per-entry signal matrices (queries × entries) and out-of-scope probabilities."""
         index = self.index
         q = index.features(texts, self.encoder)
         docs = index.doc_features
-        n = len(index.entry_ids)
+        # (documents × queries) products keep the large document matrices in their CSR layout.
         lexical = {
-            "char": (q.char @ docs.char.T).toarray(),
-            "word": (q.word @ docs.word.T).toarray(),
+            "char": (docs.char @ q.char.T).toarray().T,
+            "word": (docs.word @ q.word.T).toarray().T,
             "dense": q.dense @ docs.dense.T,
         }
-        out: dict[str, np.ndarray] = {}
-        answer_factor = self.config.weights.answer
-        for name, scores in lexical.items():
-            on_questions = np.where(self._questions[None, :], scores, 0.0)
-            on_answers = np.where(self._is_answer[None, :], scores * answer_factor, 0.0)
-            out[name] = _per_entry_max(np.maximum(on_questions, on_answers), index.doc_entry, n)
+        out: dict[str, np.ndarray] = {
+            name: np.maximum.reduceat(scores * self._doc_weight, self._entry_starts, axis=1)
+            for name, scores in lexical.items()
+        }
         probs = softmax(index.classifier.decision_function(q.stacked()), self.config.softmax_scale)
         out["classifier"] = np.where(
             self._entry_cols[None, :] >= 0, probs[:, np.maximum(self._entry_cols, 0)], 0.0

@@ -69,3 +69,48 @@ def test_missing_model_is_a_clear_error(tmp_path):
     result = run("search", "karta pobytu", env=env)
     assert result.returncode == 1
     assert "faq models fetch some/model" in result.stderr
+
+
+@pytest.fixture
+def small_set(tmp_path):
+    path = tmp_path / "set.jsonl"
+    rows = [
+        {"text": "ile kosztuje karta pobytu", "lang": "pl", "expected": "card.fees"},
+        {"text": "how do I appeal a refusal", "lang": "en", "expected": "proc.appeal"},
+        {"text": "втратив карту побиту", "lang": "uk", "expected": "card.loss"},
+        {"text": "где сдать отпечатки пальцев", "lang": "ru", "expected": "proc.fingerprints"},
+        {"text": "jaka jutro pogoda", "lang": "pl", "expected": None},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.integration
+def test_index_eval_and_calibrate(models_dir, small_set, tmp_path):
+    env = {**os.environ, "FAQ_MODELS_DIR": str(models_dir)}
+    index = run("index", env=env)
+    assert index.returncode == 0, index.stderr
+    assert "entries, encoder use-multilingual" in index.stdout
+    evaluated = run("eval", str(small_set), env=env)
+    assert evaluated.returncode == 0, evaluated.stderr
+    for heading in ("### default (hybrid)", "### lexical only", "### dense only"):
+        assert heading in evaluated.stdout
+    assert "| uk | 1 | 1.000 |" in evaluated.stdout
+    out = tmp_path / "search.yml"
+    calibrated = run("calibrate", "--set", str(small_set), "--out", str(out), env=env)
+    assert calibrated.returncode == 0, calibrated.stderr
+    assert "thresholds:" in out.read_text()
+
+
+@pytest.mark.integration
+def test_search_benchmark_reports_its_figures(small_set, tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.bench.search", "--questions", str(small_set),
+         "--rounds", "1", "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(out.read_text())
+    assert report["single_query_ms"]["n"] == 5
+    assert report["index_build_s"] > 0 and report["peak_rss_mb"] > 0

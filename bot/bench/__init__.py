@@ -1,0 +1,1 @@
+"""Benchmarks with reproducible commands (`make bench-search`, `make bench-rest`)."""

@@ -1,0 +1,75 @@
+"""Search speed: index build time, warm single-query latency, batch throughput, memory.
+
+Run: `make bench-search` (= `.venv/bin/python -m bot.bench.search`). Uses the configured
+encoder and the dev set's questions; builds the index from scratch in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from bot.bench.stats import machine, percentiles, rss_mb
+from bot.search.evaluate import read_questions
+from bot.search.service import SearchService
+from bot.settings import ROOT, get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "search.json"))
+    args = parser.parse_args(argv)
+
+    questions = [q.text for q in read_questions(Path(args.questions))]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = get_settings().model_copy(update={"models_dir": Path(tmp)})
+        service = SearchService(settings)
+        started = time.perf_counter()
+        service.warm_up()  # loads the model, builds and saves the index
+        cold = time.perf_counter() - started
+        build = service.searcher.index.build_seconds
+        searcher = service.searcher
+        searcher.search("warm-up")
+        single = []
+        for _ in range(args.rounds):
+            for q in questions:
+                t = time.perf_counter()
+                searcher.search(q)
+                single.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        searcher.search_many(questions)
+        batch_s = time.perf_counter() - t
+
+    report = {
+        "machine": machine(),
+        "encoder": service.encoder.name,
+        "entries": len(service.kb.entries),
+        "documents": len(searcher.index.doc_entry),
+        "index_build_s": round(build, 2),
+        "start_to_ready_s": round(cold, 2),
+        "single_query_ms": percentiles(single),
+        "batch": {"questions": len(questions), "seconds": round(batch_s, 2)},
+        "peak_rss_mb": rss_mb(),
+    }
+    s = report["single_query_ms"]
+    print(f"Search benchmark — {report['machine']}, encoder {report['encoder']}")
+    print(f"  knowledge base: {report['entries']} entries, {report['documents']} documents")
+    print(f"  index build: {build:.1f} s (model load + build + save: {cold:.1f} s)")
+    print(
+        f"  warm single query ({s['n']}): p50 {s['p50']} ms, p95 {s['p95']} ms, p99 {s['p99']} ms"
+    )
+    print(f"  batch of {len(questions)}: {batch_s:.2f} s ({len(questions) / batch_s:.0f} q/s)")
+    print(f"  peak RSS: {report['peak_rss_mb']} MB")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
