@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
         unit e2e \
-        eval calibrate bench-search lock clean
+        eval calibrate bench-search bench-rest lock clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -23,6 +23,7 @@ help:
 	@echo "make setup  - create .venv and .venv-rasa only"
 	@echo "make eval   - search quality on the dev and held-out sets"
 	@echo "make bench-search - search latency, index build time and memory"
+	@echo "make bench-rest   - message latency through Rasa's REST channel"
 
 setup: $(VENV)/.ready $(RASA_VENV)/.ready
 
@@ -81,6 +82,9 @@ calibrate: $(VENV)/.ready
 
 bench-search: $(VENV)/.ready
 	$(PY) -m bot.bench.search
+
+bench-rest: train
+	$(PY) -m bot.bench.rest
 
 lock:
 	rm -rf /tmp/faq-lock && $(PYTHON311) -m venv /tmp/faq-lock

@@ -285,22 +285,28 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_run() -> int:
+    # The children run in their own sessions, so a SIGTERM to us must stop them too.
+    signal.signal(signal.SIGTERM, _interrupt)
     config = StackConfig.from_env()
     model = train_if_needed()
     stack = Stack(config, model)
-    print("Starting the web app, the action server and the Rasa server…", flush=True)
-    stack.start()
-    print(
-        "\nThe assistant is running:\n"
-        f"  web app and chat page  {config.web_url}/\n"
-        f"  Rasa REST channel      {config.rasa_url}/webhooks/rest/webhook\n"
-        f"  action server          {config.actions_url}/health\n"
-        f"  logs                   {config.var_dir / 'log'}/\n"
-        "Press Ctrl-C to stop.",
-        flush=True,
-    )
     try:
+        print("Starting the web app, the action server and the Rasa server…", flush=True)
+        stack.start()
+        print(
+            "\nThe assistant is running:\n"
+            f"  web app and chat page  {config.web_url}/\n"
+            f"  Rasa REST channel      {config.rasa_url}/webhooks/rest/webhook\n"
+            f"  action server          {config.actions_url}/health\n"
+            f"  logs                   {config.var_dir / 'log'}/\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
         while (dead := stack.dead()) is None:
             time.sleep(1)
         print(f"\n{dead.name} died; stopping. Last lines of {dead.log}:\n{_tail(dead.log)}")
@@ -308,6 +314,9 @@ def cmd_run() -> int:
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
+    except StackError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
     finally:
         stack.stop()
 
