@@ -153,6 +153,7 @@ class StackConfig:
             "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
             "FAQ_WEBAPP_URL": self.web_url,
             "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
             **QUIET_RASA,
             **self.extra_env,
         }
