@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
         unit e2e \
-        eval calibrate bench-search bench-rest lock clean
+        eval calibrate bench-search bench-rest telegram-polling lock clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -25,7 +25,7 @@ help:
 	@echo "make bench-search - search latency, index build time and memory"
 	@echo "make bench-rest   - message latency through Rasa's REST channel"
 
-setup: $(VENV)/.ready $(RASA_VENV)/.ready
+setup: $(VENV)/.ready $(RASA_VENV)/.ready node_modules/.ready
 
 $(VENV)/.ready: requirements/app.lock pyproject.toml
 	@command -v $(PYTHON311) >/dev/null || { echo "error: $(PYTHON311) not found (set PYTHON311=)"; exit 1; }
@@ -37,6 +37,12 @@ $(VENV)/.ready: requirements/app.lock pyproject.toml
 $(RASA_VENV)/.ready: requirements/rasa.lock
 	test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python310.sh)" -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa.lock
+	touch $@
+
+# Browser libraries the web app serves (socket.io client) and the browser tests inject (axe-core).
+node_modules/.ready: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: setup
@@ -59,7 +65,12 @@ rasa-test: train
 
 rasa-env-test: train
 	RASA_MODEL=$$($(PY) -m bot.devstack model-path) \
-	  $(RASA_VENV)/bin/python -m pytest tests/data --confcutdir=tests/data -q -p no:cacheprovider
+	  $(RASA_VENV)/bin/python -m pytest tests/data tests/connectors -q -p no:cacheprovider \
+	  --confcutdir=tests/data
+
+# Telegram without a public URL (needs TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN; run beside `make run`).
+telegram-polling: $(RASA_VENV)/.ready
+	PYTHONPATH=. $(RASA_VENV)/bin/python -m connectors.telegram_polling
 
 lint: $(VENV)/.ready
 	$(VENV)/bin/ruff check .

@@ -18,16 +18,20 @@ from actions.context import (
     reply_language,
 )
 from actions.handoff import offer_handoff
+from actions.responses import utter_in
 from actions.settings import get_action_settings
 from actions.webapp import WebAppError, get_webapp
 
 log = logging.getLogger(__name__)
 
 
-def send_answer(dispatcher: CollectingDispatcher, entry: dict[str, Any]) -> list[EventType]:
+def send_answer(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], entry: dict[str, Any], lang: str
+) -> list[EventType]:
     """The entry's answer (it ends with its source link) and the "did this help?" question."""
     dispatcher.utter_message(text=entry["answer"], json_message={"kb_id": entry["id"]})
-    dispatcher.utter_message(response="utter_ask_helpful")
+    # Sent directly: Rasa's templating would read the buttons' JSON payloads as placeholders.
+    utter_in(dispatcher, domain, "utter_ask_helpful", lang)
     return [
         SlotSet("last_kb_id", entry["id"]),
         SlotSet("misses", 0.0),
@@ -55,7 +59,7 @@ class ActionAnswerQuestion(Action):
                 chosen = entity_value(tracker, "kb_entry")
                 entry = await webapp.entry(chosen, lang) if chosen else None
                 if entry is not None:
-                    return send_answer(dispatcher, entry)
+                    return send_answer(dispatcher, domain, entry, lang)
             text = message_text(tracker).strip()
             if (
                 not text
@@ -71,7 +75,7 @@ class ActionAnswerQuestion(Action):
 
         question = [SlotSet("last_question", text)]
         if result["decision"] == "answer":
-            return question + send_answer(dispatcher, result["results"][0])
+            return question + send_answer(dispatcher, domain, result["results"][0], lang)
         if result["decision"] == "clarify":
             buttons = [
                 {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]

@@ -72,7 +72,11 @@ def _refusal(text: str) -> str | None:
 
 
 class ActionChooseLanguage(Action):
-    """The user picked a language: it sticks for the rest of the conversation."""
+    """The user picked a language (it sticks), or is offered the choice (e.g. after /start).
+
+    The picker is sent from here, not as a template: Rasa's templating would read its buttons'
+    JSON payloads as placeholders.
+    """
 
     def name(self) -> str:
         return "action_choose_language"

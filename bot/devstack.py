@@ -30,6 +30,13 @@ APP_VENV = ROOT / ".venv"
 RASA_MODELS = ROOT / "models" / "rasa"
 RASA_INPUTS = ("config.yml", "domain.yml", "data/rules.yml", "data/nlu")
 RASA_DATA_ARGS = ["data/nlu", "data/rules.yml"]
+TELEGRAM_VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_SECRET_TOKEN",
+    "TELEGRAM_API_BASE_URL",
+)
+"""Read by credentials.yml; empty ones leave the Telegram channel disabled."""
 QUIET_RASA = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Rasa reports telemetry and errors to the internet unless told not to; we never let it."""
 
@@ -145,13 +152,16 @@ class StackConfig:
             if self.database_url
             else f"sqlite:///{self.var_dir / 'tracker.db'}"
         )
+        telegram = {name: os.environ.get(name, "") for name in TELEGRAM_VARIABLES}
         return {
             **os.environ,
+            **telegram,
             "FAQ_VAR_DIR": str(self.var_dir),
             "DATABASE_URL": database,
             "TRACKER_STORE_URL": tracker,
             "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
             "FAQ_WEBAPP_URL": self.web_url,
+            "FAQ_RASA_PUBLIC_URL": self.rasa_url,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
             **QUIET_RASA,

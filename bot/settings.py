@@ -25,6 +25,8 @@ class Settings(BaseSettings):
         default="",
         description="overrides data/search.yml: 'use-multilingual' or 'st:<model name or path>'",
     )
+    rasa_public_url: str = "http://127.0.0.1:5005"
+    """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
     kb_poll_seconds: float = 2.0
     max_message_chars: int = 1000
 

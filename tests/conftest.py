@@ -12,8 +12,8 @@ from tests.fakes import FakeEncoder
 
 KB_DIR = ROOT / "data" / "kb"
 
-# tests/data runs in .venv-rasa (make rasa-env-test), where Rasa is installed.
-collect_ignore = ["data"]
+# These run in .venv-rasa (make rasa-env-test), where Rasa and python-telegram-bot live.
+collect_ignore = ["data", "connectors"]
 
 
 @pytest.fixture

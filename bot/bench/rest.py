@@ -1,8 +1,10 @@
-"""Message latency through Rasa's REST channel: one warm user, messages one after another.
+"""Message latency through Rasa's REST channel: one user at a time, warm, messages in turn.
 
 Run: `make bench-rest` (= `.venv/bin/python -m bot.bench.rest`). Starts its own stack on free
 ports (or measures a running one with `--url http://127.0.0.1:5005`), sends the dev set's
-questions in turn from one user after a warm-up, and reports p50/p95/p99 in milliseconds.
+questions one after another after a warm-up — a new conversation every
+`--per-conversation` messages, as real users ask a few questions each — and reports
+p50/p95/p99 in milliseconds.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", help="Rasa server of a running stack (default: start one)")
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--per-conversation", type=int, default=10)
     parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "rest.json"))
     args = parser.parse_args(argv)
@@ -47,10 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     with _rasa_url(args.url) as url, httpx.Client(timeout=60) as client:
         endpoint = f"{url}/webhooks/rest/webhook"
         sender = f"bench-{uuid.uuid4().hex[:8]}"
-        for text in questions[:10]:  # warm-up: models, connections, the tracker
+        for text in questions[:10]:  # warm-up: models, connections, the tracker store
             client.post(endpoint, json={"sender": sender, "message": text})
         latencies, errors = [], 0
         for i in range(args.messages):
+            if i % args.per_conversation == 0:
+                sender = f"bench-{uuid.uuid4().hex[:8]}"
             started = time.perf_counter()
             response = client.post(
                 endpoint, json={"sender": sender, "message": questions[i % len(questions)]}
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             errors += response.status_code != 200 or not response.json()
     ms = percentiles(latencies)
     report = {"machine": machine(), "ms": ms, "errors": errors}
-    print(f"REST message latency, one warm user — {report['machine']}")
+    print(f"REST message latency, one user at a time, warm — {report['machine']}")
     print(f"  {ms['n']} messages: p50 {ms['p50']} ms, p95 {ms['p95']} ms, p99 {ms['p99']} ms")
     print(f"  errors: {errors}")
     out = Path(args.out)

@@ -7,17 +7,20 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from bot.db import Database
 from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
-from bot.web.routers import feedback, health, language, search
+from bot.web.routers import feedback, health, language, pages, search
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 async def _watch_kb(service: SearchService, every: float) -> None:
@@ -58,6 +61,7 @@ def create_app(
             database.dispose()
 
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
-    for module in (health, search, feedback, language):
+    for module in (health, search, feedback, language, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -12,6 +12,7 @@ import yaml
 from bot.devstack import Stack, StackConfig, train_if_needed
 from bot.settings import ROOT
 from tests.e2e.chat import Chat
+from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +21,26 @@ def rasa_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(rasa_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    config = StackConfig.ephemeral(tmp_path_factory.mktemp("stack"))
+def telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(
+    rasa_model: Path, tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram
+) -> Iterator[Stack]:
+    config = StackConfig.ephemeral(
+        tmp_path_factory.mktemp("stack"),
+        extra_env={
+            "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+            "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "TELEGRAM_API_BASE_URL": telegram.base_url,
+            # Only handed to setWebhook (recorded by the fake); nothing connects to it.
+            "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/webhooks/telegram/webhook",
+        },
+    )
     with Stack(config, rasa_model).running() as running:
         yield running
 

@@ -1,0 +1,65 @@
+"""Turning the assistant's texts into Telegram messages (HTML parse mode, 4,096 characters)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+TELEGRAM_LIMIT = 4096
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+def to_html(text: str) -> str:
+    """Escape everything, then render the answers' small formatting subset.
+
+    `**bold**` becomes <b>bold</b> and "- " list items become bullets; links stay plain URLs,
+    which Telegram makes clickable.
+    """
+    escaped = html.escape(text.strip(), quote=False)
+    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
+    return "\n".join(
+        "• " + line[2:] if line.startswith("- ") else line for line in escaped.split("\n")
+    )
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
+
+
+def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Cut a long text into messages at paragraph boundaries, else lines, else anywhere.
+
+    Cutting happens on the escaped HTML, between paragraphs, so no tag is ever split.
+    """
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
+        for piece in pieces:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _split_lines(paragraph: str, limit: int) -> list[str]:
+    out: list[str] = []
+    current = ""
+    for line in paragraph.split("\n"):
+        for piece in [line] if len(line) <= limit else _hard_split(line, limit):
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                out.append(current)
+                current = piece
+    if current:
+        out.append(current)
+    return out

@@ -1,0 +1,39 @@
+"""The demo page and the widget's files."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.search.service import SearchService
+from bot.web.app import create_app
+from tests.fakes import FakeEncoder
+
+
+@pytest.fixture
+def client(settings, tmp_path):
+    settings = settings.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'faq.db'}",
+            "rasa_public_url": 'https://rasa.example.org/"x',
+        }
+    )
+    with TestClient(create_app(settings, SearchService(settings, encoder=FakeEncoder()))) as c:
+        yield c
+
+
+def test_demo_page_embeds_the_widget_with_the_configured_server(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-server="https://rasa.example.org/&quot;x"' in page.text
+    assert '<script src="/static/widget.js"' in page.text
+
+
+def test_widget_and_socket_io_client_are_served_locally(client):
+    widget = client.get("/static/widget.js")
+    assert widget.status_code == 200
+    assert "javascript" in widget.headers["content-type"]
+    assert "user_uttered" in widget.text
+    vendor = client.get("/static/vendor/socket.io.min.js")
+    assert vendor.status_code == 200
+    assert "Socket.IO" in vendor.text[:300]

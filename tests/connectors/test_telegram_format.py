@@ -1,0 +1,34 @@
+"""Formatting for Telegram: escaping, the answers' markup, splitting long answers."""
+
+from __future__ import annotations
+
+from connectors.telegram_format import TELEGRAM_LIMIT, split_message, to_html
+
+
+def test_markup_in_text_is_escaped_and_bold_rendered():
+    assert to_html("**100 zł** <script>x</script> & more") == (
+        "<b>100 zł</b> &lt;script&gt;x&lt;/script&gt; &amp; more"
+    )
+
+
+def test_list_items_become_bullets():
+    assert to_html("Fees:\n- card 100\n- permit 440") == "Fees:\n• card 100\n• permit 440"
+
+
+def test_a_6000_character_answer_is_split_in_two_at_a_paragraph():
+    first = "a" * 3000
+    second = "b" * 2990
+    chunks = split_message(f"{first}\n\n{second}")
+    assert chunks == [first, second]
+
+
+def test_paragraphs_are_packed_and_never_exceed_the_limit():
+    text = "\n\n".join(["word " * 150] * 20)
+    chunks = split_message(text)
+    assert all(len(c) <= TELEGRAM_LIMIT for c in chunks)
+    assert "\n\n".join(chunks) == text
+
+
+def test_an_endless_line_is_cut_hard():
+    chunks = split_message("x" * 9000)
+    assert [len(c) for c in chunks] == [4096, 4096, 808]

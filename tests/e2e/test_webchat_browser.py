@@ -1,0 +1,148 @@
+"""The web chat in Debian's Chromium, driven by Playwright, against the real stack (issue #4)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.settings import ROOT
+from tests.e2e.chat import first_paragraph, response_text
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, stack) -> Iterator[Any]:
+    context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    page.goto(f"{stack.config.web_url}/")
+    yield page
+    context.close()
+
+
+def open_panel(page: Any) -> None:
+    page.click("#infoopt-chat-launcher")
+    page.wait_for_selector("#infoopt-chat-panel", state="visible")
+
+
+def send(page: Any, text: str) -> None:
+    page.fill("#infoopt-chat-input", text)
+    page.press("#infoopt-chat-input", "Enter")
+
+
+def bot_messages(page: Any) -> list[str]:
+    return page.locator("#infoopt-chat-log .ic-msg.ic-bot").all_inner_texts()
+
+
+def wait_for_bot_text(page: Any, fragment: str, timeout: float = 30_000) -> None:
+    """Wait for a bot bubble showing `fragment` (markdown bold is rendered, so drop it)."""
+    fragment = fragment.replace("**", "")
+    page.wait_for_function(
+        """fragment => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
+            .some(m => m.innerText.includes(fragment))""",
+        arg=fragment,
+        timeout=timeout,
+    )
+
+
+def kb_answer_start(lang: str, entry_id: str) -> str:
+    import yaml
+
+    for path in (ROOT / "data" / "kb").glob("*.yml"):
+        for entry in (yaml.safe_load(path.read_text()) or {}).get("entries", []):
+            if entry["id"] == entry_id:
+                return str(entry[lang]["answer"]).split("**")[0].strip()[:25]
+    raise KeyError(entry_id)
+
+
+def test_ukrainian_question_quick_reply_and_history(page, domain):
+    open_panel(page)
+    assert page.evaluate("document.activeElement.id") == "infoopt-chat-input"
+    send(page, "скільки коштує карта побиту?")
+    wait_for_bot_text(page, kb_answer_start("uk", "card.fees"))
+    wait_for_bot_text(page, response_text(domain, "utter_ask_helpful", "uk"))
+    no = page.locator(".ic-quick-reply", has_text="Ні")
+    no.click()
+    wait_for_bot_text(page, first_paragraph(response_text(domain, "utter_feedback_negative", "uk")))
+    assert page.locator(".ic-quick-reply", has_text="Ні").count() == 0
+    before = bot_messages(page)
+    page.reload()
+    page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-bot")
+    if not page.locator("#infoopt-chat-panel").is_visible():
+        open_panel(page)
+    assert bot_messages(page) == before
+
+
+def test_switching_to_english_changes_widget_and_replies(page, domain):
+    open_panel(page)
+    label_before = page.locator("label[for=infoopt-chat-input]").inner_text()
+    page.select_option("#infoopt-chat-lang", "en")
+    wait_for_bot_text(page, response_text(domain, "utter_language_set", "en"))
+    assert page.locator("label[for=infoopt-chat-input]").inner_text() != label_before
+    send(page, "Ile kosztuje karta pobytu?")
+    wait_for_bot_text(page, response_text(domain, "utter_ask_helpful", "en"))
+
+
+def test_markup_typed_by_a_user_is_shown_as_text(page):
+    open_panel(page)
+    attack = "<img src=x onerror=alert(1)>"
+    send(page, attack)
+    page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-user")
+    users = page.locator("#infoopt-chat-log .ic-msg.ic-user").all_inner_texts()
+    assert any(attack in u for u in users)
+    assert page.locator("#infoopt-chat-log img").count() == 0
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_empty_and_oversized_messages_are_not_sent(page):
+    open_panel(page)
+    send(page, "   ")
+    send(page, "x" * 1001)
+    page.wait_for_selector("#infoopt-chat-limit", state="visible")
+    assert page.locator("#infoopt-chat-log .ic-msg.ic-user").count() == 0
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}]
+)
+def test_open_panel_has_no_axe_violations(page, viewport):
+    page.set_viewport_size(viewport)
+    open_panel(page)
+    send(page, "Cześć")
+    page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-bot")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    violations = [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=1)
