@@ -273,12 +273,20 @@ class Stack:
             self._terminate(proc)
         self.processes.clear()
 
-    def restart(self, name: str, timeout: float = 300.0) -> None:
-        """Stop one process and start it again (to test that nothing is lost)."""
+    def stop_one(self, name: str) -> None:
+        """Stop one process, as an outage would (tests)."""
         proc = next(p for p in self.processes if p.name == name)
         self._terminate(proc)
         self.processes.remove(proc)
+
+    def start_one(self, name: str, timeout: float = 300.0) -> None:
+        """Start one (stopped) process and wait until it answers."""
         self._wait_ready([self._spawn(name)], timeout)
+
+    def restart(self, name: str, timeout: float = 300.0) -> None:
+        """Stop one process and start it again (to test that nothing is lost)."""
+        self.stop_one(name)
+        self.start_one(name, timeout)
 
     @contextlib.contextmanager
     def running(self) -> Iterator[Stack]:

@@ -146,3 +146,42 @@ def test_open_panel_has_no_axe_violations(page, viewport):
         {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
     ]
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_keyboard_opens_and_escape_closes_returning_focus(page):
+    page.focus("#infoopt-chat-launcher")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#infoopt-chat-panel", state="visible")
+    assert page.get_attribute("#infoopt-chat-launcher", "aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.id") == "infoopt-chat-input"
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#infoopt-chat-panel", state="hidden")
+    assert page.evaluate("document.activeElement.id") == "infoopt-chat-launcher"
+    assert page.get_attribute("#infoopt-chat-launcher", "aria-expanded") == "false"
+
+
+def test_consultant_button_and_unread_badge(page, domain):
+    open_panel(page)
+    page.click("#infoopt-chat-human")
+    page.keyboard.press("Escape")  # close at once: the reply arrives while closed
+    page.wait_for_selector("#infoopt-chat-badge", state="visible", timeout=30_000)
+    assert int(page.inner_text("#infoopt-chat-badge")) >= 1
+    open_panel(page)
+    assert page.locator("#infoopt-chat-badge").is_hidden()
+    wait_for_bot_text(page, response_text(domain, "utter_offer_handoff", "uk"))
+
+
+def test_messages_typed_while_offline_are_sent_after_reconnecting(page, stack, domain):
+    open_panel(page)
+    send(page, "Привіт")
+    wait_for_bot_text(page, response_text(domain, "utter_greet", "uk").splitlines()[0])
+    stack.stop_one("rasa")
+    page.wait_for_function(
+        "document.querySelector('#infoopt-chat-status').innerText.trim().length > 0",
+        timeout=30_000,
+    )
+    send(page, "скільки коштує карта побиту?")
+    page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-user.ic-pending")
+    stack.start_one("rasa")
+    wait_for_bot_text(page, kb_answer_start("uk", "card.fees"), timeout=90_000)
+    assert page.locator("#infoopt-chat-log .ic-pending").count() == 0
