@@ -23,6 +23,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+"""Written by the tests for review (README shows a copy from docs/)."""
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def kb_answer_start(lang: str, entry_id: str) -> str:
     for path in (ROOT / "data" / "kb").glob("*.yml"):
         for entry in (yaml.safe_load(path.read_text()) or {}).get("entries", []):
             if entry["id"] == entry_id:
-                return str(entry[lang]["answer"]).split("**")[0].strip()[:25]
+                return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
     raise KeyError(entry_id)
 
 
@@ -94,6 +96,8 @@ def test_ukrainian_question_quick_reply_and_history(page, domain):
     no.click()
     wait_for_bot_text(page, first_paragraph(response_text(domain, "utter_feedback_negative", "uk")))
     assert page.locator(".ic-quick-reply", has_text="Ні").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "webchat-desktop.png"))
     before = bot_messages(page)
     page.reload()
     page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-bot")
@@ -140,6 +144,10 @@ def test_open_panel_has_no_axe_violations(page, viewport):
     open_panel(page)
     send(page, "Cześć")
     page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-bot")
+    send(page, "скільки коштує карта побиту?")
+    wait_for_bot_text(page, kb_answer_start("uk", "card.fees"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"webchat-{viewport['width']}px.png"))
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     violations = [
