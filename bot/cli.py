@@ -9,16 +9,19 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.kb.loader import KnowledgeBaseError, validate
 from bot.search.encoders import ModelMissingError, fetch_st_model
 from bot.settings import ROOT, get_settings
 
+if TYPE_CHECKING:
+    from bot.search.service import SearchService
+
 DEV_SET = ROOT / "tests" / "eval" / "dev.jsonl"
 
 
-def _service():
+def _service() -> SearchService:
     from bot.search.service import SearchService
 
     service = SearchService(get_settings())
@@ -112,12 +115,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(
         f"decision: {result.decision.value} (language {lang}, out-of-scope {result.out_of_scope})"
     )
+    entries = {e.id: e for e in service.kb.entries}
     for c in result.candidates:
-        title = service.kb.get(c.id).text(lang).title
-        print(f"  {c.score:.3f}  {c.id:28s} {title}")
+        print(f"  {c.score:.3f}  {c.id:28s} {entries[c.id].text(lang).title}")
     if result.decision.value == "answer" and result.best is not None:
         print()
-        print(service.kb.get(result.best.id).text(lang).answer)
+        print(entries[result.best.id].text(lang).answer)
     return 0
 
 

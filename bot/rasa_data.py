@@ -2,8 +2,9 @@
 
 Rasa's NLU only has to tell a question about the office's matters (intent `ask_question`,
 answered by search) from greetings, thanks, requests for a person and so on. The knowledge
-base's titles and phrasings are the best examples of such questions, so they are written into
-`data/nlu/generated/questions.yml` before training, and curated phrasings reach the NLU model
+base's titles and phrasings are the best examples of such questions, and its out-of-scope
+questions (weather, football…) the best examples of `out_of_scope`; both are written into
+`data/nlu/generated/questions.yml` before training, so curated phrasings reach the NLU model
 with the next training.
 """
 

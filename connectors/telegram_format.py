@@ -22,8 +22,20 @@ def to_html(text: str) -> str:
     )
 
 
-def _hard_split(text: str, limit: int) -> list[str]:
-    return [text[i : i + limit] for i in range(0, len(text), limit)]
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces with `separator` into chunks of at most `limit` characters."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = piece
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -33,33 +45,22 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """
     if len(text) <= limit:
         return [text]
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        pieces = [paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit)
-        for piece in pieces:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+    paragraphs = [
+        piece
+        for paragraph in text.split("\n\n")
+        for piece in ([paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit))
+    ]
+    return _pack(paragraphs, "\n\n", limit)
 
 
 def _split_lines(paragraph: str, limit: int) -> list[str]:
-    out: list[str] = []
-    current = ""
-    for line in paragraph.split("\n"):
-        for piece in [line] if len(line) <= limit else _hard_split(line, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                out.append(current)
-                current = piece
-    if current:
-        out.append(current)
-    return out
+    lines = [
+        piece
+        for line in paragraph.split("\n")
+        for piece in ([line] if len(line) <= limit else _hard_split(line, limit))
+    ]
+    return _pack(lines, "\n", limit)
+
+
+def _hard_split(text: str, limit: int) -> list[str]:
+    return [text[i : i + limit] for i in range(0, len(text), limit)]
