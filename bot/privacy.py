@@ -18,6 +18,16 @@ _PATTERNS = (
 )
 
 
+REDACTED = "[…]"
+
+
 def contains_personal_data(text: str) -> bool:
     """Whether `text` seems to contain a PESEL, passport or case number."""
     return any(p.search(text) for p in _PATTERNS)
+
+
+def redact(text: str) -> str:
+    """`text` with every PESEL, passport and case number replaced, for storing questions."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(REDACTED, text)
+    return text

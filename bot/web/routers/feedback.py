@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 
 from bot.db import Feedback
+from bot.privacy import redact
 from bot.web.deps import DbDep, SearchDep
 from bot.web.schemas import FeedbackRequest
 
@@ -21,7 +22,7 @@ async def add_feedback(body: FeedbackRequest, service: SearchDep, db: DbDep) -> 
             sender_id=body.sender_id,
             kb_id=body.kb_id,
             lang=body.lang,
-            question=body.question,
+            question=redact(body.question),
             helpful=body.helpful,
         )
     )

@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.db import QuestionLog
 from bot.kb.model import Entry
 from bot.lang import DEFAULT_LANGUAGE
+from bot.privacy import redact
 from bot.search.searcher import Decision, clarify_choices
 from bot.web.deps import DbDep, DetectorDep, SearchDep
 from bot.web.schemas import EntryOut, Lang, SearchRequest, SearchResponse
@@ -51,7 +52,7 @@ async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep,
                 sender_id=body.sender_id,
                 channel=body.channel,
                 lang=lang,
-                text=body.text,
+                text=redact(body.text),  # the log is for curators, not for personal data
                 decision=result.decision.value,
                 kb_id=best.id if best else None,
                 score=best.score if best else 0.0,

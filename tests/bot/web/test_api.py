@@ -106,3 +106,13 @@ def test_feedback_is_stored(client):
 def test_detect_language(client):
     assert client.post("/api/detect-language", json={"text": "Cześć"}).json() == {"lang": "pl"}
     assert client.post("/api/detect-language", json={"text": "ok"}).json() == {"lang": None}
+
+
+def test_personal_data_is_not_stored_in_the_question_log(client):
+    sender = f"s-{uuid.uuid4().hex}"
+    text = "mój paszport AB1234567, zgubiłem kartę pobytu"
+    client.post("/api/search", json={"text": text, "sender_id": sender})
+    with client.app.state.test_db.session() as session:
+        [logged] = session.scalars(select(QuestionLog).where(QuestionLog.sender_id == sender))
+    assert "AB1234567" not in logged.text
+    assert logged.text == "mój paszport […], zgubiłem kartę pobytu"
