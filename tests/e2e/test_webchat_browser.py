@@ -112,8 +112,19 @@ def test_switching_to_english_changes_widget_and_replies(page, domain):
     page.select_option("#infoopt-chat-lang", "en")
     wait_for_bot_text(page, response_text(domain, "utter_language_set", "en"))
     assert page.locator("label[for=infoopt-chat-input]").inner_text() != label_before
+    page.evaluate(
+        """() => {
+            const typing = document.querySelector('#infoopt-chat-log .ic-typing');
+            window.typingShown = false;
+            new MutationObserver(() => { if (!typing.hidden) window.typingShown = true; })
+                .observe(typing, {attributes: true});
+        }"""
+    )
     send(page, "Ile kosztuje karta pobytu?")
     wait_for_bot_text(page, response_text(domain, "utter_ask_helpful", "en"))
+    # The typing indicator showed while waiting and went away with the reply.
+    assert page.evaluate("window.typingShown") is True
+    assert page.locator("#infoopt-chat-log .ic-typing").is_hidden()
 
 
 def test_markup_typed_by_a_user_is_shown_as_text(page):
