@@ -6,6 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.settings import get_action_settings
 from bot.lang import DEFAULT_LANGUAGE
 
 
@@ -41,4 +42,13 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == name and entity.get("value"):
             return str(entity["value"])
+    return None
+
+
+def refusal_for(text: str) -> str | None:
+    """The response refusing a message that is empty or too long, if it is."""
+    if not text.strip():
+        return "utter_message_empty"
+    if len(text) > get_action_settings().max_message_chars:
+        return "utter_message_too_long"
     return None

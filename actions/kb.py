@@ -14,12 +14,13 @@ from actions.context import (
     channel_name,
     entity_value,
     intent_name,
+    is_button_payload,
     message_text,
+    refusal_for,
     reply_language,
 )
 from actions.handoff import offer_handoff
 from actions.responses import utter_in
-from actions.settings import get_action_settings
 from actions.webapp import WebAppError, get_webapp
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,10 @@ class ActionAnswerQuestion(Action):
                 entry = await webapp.entry(chosen, lang) if chosen else None
                 if entry is not None:
                     return send_answer(dispatcher, domain, entry, lang)
-            text = message_text(tracker).strip()
-            if (
-                not text
-                or text.startswith("/")
-                or len(text) > get_action_settings().max_message_chars
-            ):
+            text = message_text(tracker)
+            if refusal_for(text) is not None or is_button_payload(text.strip()):
                 return []  # action_set_language has already refused it
+            text = text.strip()
             result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
         except WebAppError:
             log.exception("knowledge base unavailable")

@@ -9,9 +9,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import channel_hint, is_button_payload, message_text, reply_language
+from actions.context import (
+    channel_hint,
+    is_button_payload,
+    message_text,
+    refusal_for,
+    reply_language,
+)
 from actions.responses import utter_in
-from actions.settings import get_action_settings
 from actions.webapp import WebAppError, get_webapp
 from bot.kb.model import LANGUAGES
 from bot.lang import choose_reply_language
@@ -54,21 +59,12 @@ class ActionSetLanguage(Action):
         lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
         events: list[EventType] = [] if lang == current else [SlotSet("language", lang)]
         events += opening_events(dispatcher, tracker, domain, lang)
-        refusal = _refusal(text)
+        refusal = refusal_for(text)
         if refusal is not None:
             # Whatever intent NLU guessed for it, such a message gets only the refusal.
             utter_in(dispatcher, domain, refusal, lang)
             events.append(FollowupAction("action_listen"))
         return events
-
-
-def _refusal(text: str) -> str | None:
-    """The response refusing a message that is empty or too long, if it is."""
-    if not text.strip():
-        return "utter_message_empty"
-    if len(text) > get_action_settings().max_message_chars:
-        return "utter_message_too_long"
-    return None
 
 
 class ActionChooseLanguage(Action):
