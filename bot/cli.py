@@ -175,6 +175,36 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat: "):
+        raise SystemExit("error: the passwords differ")
+    return first
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    from bot.auth import AccountError, create_user
+    from bot.db import Database
+
+    role = getattr(args, "role", "admin")
+    database = Database(get_settings().db_url)
+    database.create_all()
+    try:
+        with database.session() as db:
+            user = create_user(db, args.username, _read_password(args), role, args.languages)
+            print(f"created {user.role} '{user.username}'")
+    except AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faq", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +242,20 @@ def build_parser() -> argparse.ArgumentParser:
     f = models.add_parser("fetch", help="download a sentence-transformers model (needs a network)")
     f.add_argument("model")
     f.set_defaults(func=cmd_models_fetch)
+
+    p = sub.add_parser("users", help="staff accounts")
+    users = p.add_subparsers(dest="users_command", required=True)
+    for name, help_text in (
+        ("create-admin", "create an admin account (the first one; no default password exists)"),
+        ("create", "create an account with a role"),
+    ):
+        u = users.add_parser(name, help=help_text)
+        u.add_argument("--username", required=True)
+        if name == "create":
+            u.add_argument("--role", required=True, choices=["admin", "curator", "consultant"])
+        u.add_argument("--languages", default="pl,en,uk,ru", help="a consultant's languages")
+        u.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+        u.set_defaults(func=cmd_users_create)
     return parser
 
 

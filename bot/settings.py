@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
     kb_poll_seconds: float = 2.0
     max_message_chars: int = 1000
+    cookie_secure: bool = False
+    """Send staff session cookies over HTTPS only; set true behind TLS in production."""
 
     @property
     def db_url(self) -> str:

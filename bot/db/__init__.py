@@ -1,6 +1,6 @@
 """The web app's database: SQLite by default, PostgreSQL by URL."""
 
 from bot.db.engine import Database
-from bot.db.models import Base, Feedback, QuestionLog
+from bot.db.models import Base, Feedback, LoginAttempt, QuestionLog, StaffSession, User
 
-__all__ = ["Base", "Database", "Feedback", "QuestionLog"]
+__all__ = ["Base", "Database", "Feedback", "LoginAttempt", "QuestionLog", "StaffSession", "User"]

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -17,7 +18,8 @@ from bot.db import Database
 from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
-from bot.web.routers import feedback, health, language, pages, search
+from bot.web.routers import auth, feedback, health, language, pages, search
+from bot.web.security import LoginRequired
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -31,6 +33,13 @@ async def _watch_kb(service: SearchService, every: float) -> None:
             await run_in_threadpool(service.refresh)
         except Exception:  # the watcher must outlive one bad rebuild
             log.exception("knowledge-base refresh failed; keeping the current index")
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    if exc.api:
+        return JSONResponse({"detail": "login required"}, status.HTTP_401_UNAUTHORIZED)
+    return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
 
 
 def create_app(
@@ -61,7 +70,8 @@ def create_app(
             database.dispose()
 
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
-    for module in (health, search, feedback, language, pages):
+    for module in (health, search, feedback, language, pages, auth):
         app.include_router(module.router)
+    app.add_exception_handler(LoginRequired, _login_required)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

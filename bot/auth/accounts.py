@@ -1,0 +1,154 @@
+"""Accounts and sessions on the database.
+
+Passwords are hashed with Argon2id. A session cookie is a random token of which only the
+SHA-256 is stored, so a leaked database does not hand out logins. Failed logins are counted
+per username and per client address; too many in the window lock that key for the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import LoginAttempt, StaffSession, User, utcnow
+
+ROLES = ("admin", "curator", "consultant")
+LANGUAGES = ("pl", "en", "uk", "ru")
+MIN_PASSWORD = 12
+SESSION_LIFETIME = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps response times alike, so
+# timing does not reveal which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A username, password, role or language that cannot be used."""
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this username or address; try again later."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many failed logins; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """The cookie value to hand to the browser, and the session's CSRF token."""
+
+    token: str
+    csrf_token: str
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    db: Session, username: str, password: str, role: str, languages: str = "pl,en,uk,ru"
+) -> User:
+    """Add an account.
+
+    Raises:
+        AccountError: on an empty or taken username, a short password, an unknown role or
+            language.
+    """
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AccountError("username must be 1-64 characters")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+    langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
+    if not langs or any(lang not in LANGUAGES for lang in langs):
+        raise AccountError(f"languages must be a comma-separated subset of {','.join(LANGUAGES)}")
+    if db.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"user '{username}' already exists")
+    user = User(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role,
+        languages=",".join(langs),
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def _failures(db: Session, key: str) -> int:
+    since = utcnow() - THROTTLE_WINDOW
+    query = select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.key == key, LoginAttempt.created_at > since
+    )
+    return db.scalar(query) or 0
+
+
+def authenticate(db: Session, username: str, password: str, address: str) -> User | None:
+    """The active user with these credentials, or None; failures are recorded.
+
+    Raises:
+        LoginThrottled: when this username or address failed too often recently; the
+            password is then not even checked.
+    """
+    keys = (f"user:{username.strip().lower()}", f"addr:{address}")
+    limits = (MAX_FAILURES_PER_USER, MAX_FAILURES_PER_ADDRESS)
+    if any(_failures(db, key) >= limit for key, limit in zip(keys, limits, strict=True)):
+        raise LoginThrottled(int(THROTTLE_WINDOW.total_seconds()))
+    user = db.scalar(select(User).where(User.username == username.strip(), User.active))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None:
+        db.add_all(LoginAttempt(key=key) for key in keys)
+        return None
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    return user
+
+
+def create_session(db: Session, user: User) -> NewSession:
+    """Start a session for a user who just logged in."""
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    db.add(
+        StaffSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            expires_at=utcnow() + SESSION_LIFETIME,
+        )
+    )
+    return NewSession(token=token, csrf_token=csrf)
+
+
+def session_user(db: Session, token: str) -> StaffSession | None:
+    """The live session (with its active user) behind a cookie value, or None."""
+    if not token:
+        return None
+    found = db.scalar(
+        select(StaffSession).where(
+            StaffSession.token_hash == _digest(token), StaffSession.expires_at > utcnow()
+        )
+    )
+    if found is None or not found.user.active:
+        return None
+    return found
+
+
+def end_session(db: Session, token: str) -> None:
+    """Log out: the cookie value stops working at once."""
+    db.execute(delete(StaffSession).where(StaffSession.token_hash == _digest(token)))

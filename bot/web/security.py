@@ -1,0 +1,92 @@
+"""Who is asking: the staff session behind a request, role checks and CSRF checks.
+
+Pages answer a missing login with a redirect to the login page; JSON API routes (paths with
+`/api/`) answer 401. Every state-changing request of a logged-in user must carry the
+session's CSRF token, in the form field `csrf_token` or the `X-CSRF-Token` header.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+
+from bot.auth import session_user
+from bot.db.models import StaffSession, User
+from bot.web.deps import DbDep
+
+SESSION_COOKIE = "faq_session"
+LOGIN_CSRF_COOKIE = "faq_login_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginRequired(Exception):
+    """Raised by the dependencies below; turned into a redirect or a 401 at the edge."""
+
+    def __init__(self, next_path: str, api: bool):
+        super().__init__(next_path)
+        self.next_path = next_path
+        self.api = api
+
+
+def is_api(request: Request) -> bool:
+    return "/api/" in request.url.path
+
+
+def current_session(request: Request, db: DbDep) -> StaffSession:
+    """The request's live session.
+
+    Raises:
+        LoginRequired: without a valid session cookie.
+    """
+    found = session_user(db, request.cookies.get(SESSION_COOKIE, ""))
+    if found is None:
+        raise LoginRequired(request.url.path, api=is_api(request))
+    request.state.staff_session = found
+    return found
+
+
+SessionDep = Annotated[StaffSession, Depends(current_session)]
+
+
+async def _form_token(request: Request) -> str:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def check_csrf(request: Request, session: SessionDep) -> None:
+    """Refuse a state-changing request without the session's CSRF token.
+
+    Raises:
+        HTTPException: 403 when the token is missing or wrong.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get("x-csrf-token") or await _form_token(request)
+    if not sent or not secrets.compare_digest(sent, session.csrf_token):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or invalid CSRF token")
+
+
+def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
+    """A dependency admitting logged-in users of these roles (admins are always admitted).
+
+    It also enforces CSRF on state-changing methods.
+    """
+
+    async def dependency(session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]) -> User:
+        if session.user.role != "admin" and session.user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this")
+        return session.user
+
+    return dependency
+
+
+AdminDep = Annotated[User, Depends(require_role("admin"))]
+CuratorDep = Annotated[User, Depends(require_role("curator"))]
+ConsultantDep = Annotated[User, Depends(require_role("consultant"))]
