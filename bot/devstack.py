@@ -145,8 +145,13 @@ class StackConfig:
     def actions_url(self) -> str:
         return f"http://127.0.0.1:{self.actions_port}"
 
+    @property
+    def db_url(self) -> str:
+        """The web app's database: DATABASE_URL, else a SQLite file in the stack's folder."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'faq.db'}"
+
     def env(self) -> dict[str, str]:
-        database = self.database_url or f"sqlite:///{self.var_dir / 'faq.db'}"
+        database = self.db_url
         tracker = self.tracker_url or (
             self.database_url.replace("postgresql+psycopg://", "postgresql://")
             if self.database_url

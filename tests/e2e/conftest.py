@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.auth import create_user
+from bot.db import Database
 from bot.devstack import Stack, StackConfig, train_if_needed
 from bot.settings import ROOT
+from tests.e2e.browser import CHROMIUM, CHROMIUM_FLAGS, STAFF, STAFF_PASSWORD
 from tests.e2e.chat import Chat
 from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 
@@ -53,3 +57,28 @@ def domain() -> dict[str, Any]:
 @pytest.fixture
 def chat(stack: Stack) -> Chat:
     return Chat(stack.config.rasa_url)
+
+
+@pytest.fixture(scope="session")
+def staff(stack: Stack) -> dict[str, tuple[str, str]]:
+    """The `STAFF` accounts, created in the stack's database (password `STAFF_PASSWORD`)."""
+    database = Database(stack.config.db_url)
+    database.create_all()
+    with database.session() as db:
+        for username, (role, languages) in STAFF.items():
+            create_user(db, username, STAFF_PASSWORD, role, languages)
+    database.dispose()
+    return STAFF
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (browser downloads fail on these machines)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
