@@ -1,6 +1,27 @@
 """The web app's database: SQLite by default, PostgreSQL by URL."""
 
 from bot.db.engine import Database
-from bot.db.models import Base, Feedback, LoginAttempt, QuestionLog, StaffSession, User
+from bot.db.models import (
+    Base,
+    ConsultantPresence,
+    Feedback,
+    Handoff,
+    HandoffMessage,
+    LoginAttempt,
+    QuestionLog,
+    StaffSession,
+    User,
+)
 
-__all__ = ["Base", "Database", "Feedback", "LoginAttempt", "QuestionLog", "StaffSession", "User"]
+__all__ = [
+    "Base",
+    "ConsultantPresence",
+    "Database",
+    "Feedback",
+    "Handoff",
+    "HandoffMessage",
+    "LoginAttempt",
+    "QuestionLog",
+    "StaffSession",
+    "User",
+]
