@@ -28,7 +28,7 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     console_context = browser.new_context(viewport={"width": 1280, "height": 900})
     console = console_context.new_page()
     staff_login(console, web, "consultant")
-    console.wait_for_selector("#queue")
+    console.wait_for_selector("body[data-ready=true]")
     user_context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 800})
     user = user_context.new_page()
     user.goto(f"{web}/")

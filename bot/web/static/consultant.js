@@ -102,6 +102,7 @@
       renderList('mine', data.mine, 'Open');
       renderList('tickets', data.tickets, 'Open');
       renderConversation(data.conversation, data.me);
+      document.body.dataset.ready = 'true';  // the first poll also marked us online
     } catch (error) {
       say(`Connection problem: ${error.message}. Retrying…`);
     } finally {
