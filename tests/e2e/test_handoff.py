@@ -48,6 +48,8 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     wait_for_bot_text(user, "tu konsultantka Anna", timeout=10_000)
 
     send(user, "Moja karta pobytu straciła ważność wczoraj, co teraz?")
+    # The bot is silent while the consultant has the chat, so it does not "type" either.
+    assert user.locator("#infoopt-chat-log .ic-typing").is_hidden()
     console.locator("#transcript li.user", has_text="straciła ważność wczoraj").wait_for(
         timeout=10_000
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.db import Handoff, HandoffMessage, User
 from bot.handoff import service
 from bot.handoff.mailer import MailError, send_mail
+from bot.handoff.pump import HandoffPump
 from bot.responses import variation_for
 from bot.web.deps import DbDep, SearchDep, SettingsDep
 from bot.web.handoff_deps import DomainDep, PumpDep
@@ -21,6 +23,7 @@ from bot.web.security import ConsultantDep, SessionDep
 from bot.web.templating import templates
 
 router = APIRouter(prefix="/consultant", tags=["consultant"])
+T = TypeVar("T")
 
 ERROR_STATUS = {
     "not_found": status.HTTP_404_NOT_FOUND,
@@ -32,6 +35,16 @@ ERROR_STATUS = {
 
 def _fail(exc: service.HandoffError) -> HTTPException:
     return HTTPException(ERROR_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST), str(exc))
+
+
+def _apply(pump: HandoffPump, operation: Callable[[], T]) -> T:
+    """Run a queue operation, turning its refusals into HTTP errors; the pump sends news."""
+    try:
+        result = operation()
+    except service.HandoffError as exc:
+        raise _fail(exc) from exc
+    pump.wake()
+    return result
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -121,12 +134,7 @@ async def presence(body: PresenceRequest, user: ConsultantDep, db: DbDep) -> dic
 @router.post("/api/conversations/{handoff_id}/claim")
 async def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> dict[str, Any]:
     """Take a queued conversation; 409 "already taken" when another consultant was first."""
-    try:
-        handoff = service.claim(db, handoff_id, user)
-    except service.HandoffError as exc:
-        raise _fail(exc) from exc
-    pump.wake()
-    return _summary(handoff)
+    return _summary(_apply(pump, lambda: service.claim(db, handoff_id, user)))
 
 
 @router.post("/api/conversations/{handoff_id}/messages", status_code=status.HTTP_201_CREATED)
@@ -134,12 +142,7 @@ async def reply(
     handoff_id: int, body: ReplyRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
 ) -> dict[str, Any]:
     """Send a message to the user (delivered by the pump through Rasa)."""
-    try:
-        line = service.reply(db, handoff_id, user, body.text)
-    except service.HandoffError as exc:
-        raise _fail(exc) from exc
-    pump.wake()
-    return _line(line)
+    return _line(_apply(pump, lambda: service.reply(db, handoff_id, user, body.text)))
 
 
 @router.post("/api/conversations/{handoff_id}/handback")
@@ -147,12 +150,7 @@ async def hand_back(
     handoff_id: int, body: HandBackRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
 ) -> dict[str, Any]:
     """Return the conversation to the bot, or mark it resolved; the user is told."""
-    try:
-        handoff = service.hand_back(db, handoff_id, user, body.resolved)
-    except service.HandoffError as exc:
-        raise _fail(exc) from exc
-    pump.wake()
-    return _summary(handoff)
+    return _summary(_apply(pump, lambda: service.hand_back(db, handoff_id, user, body.resolved)))
 
 
 @router.get("/api/answers")
