@@ -7,8 +7,9 @@ from fastapi import APIRouter
 from bot.handoff import service
 from bot.responses import day_names
 from bot.web.deps import DbDep, SettingsDep
-from bot.web.handoff_deps import DomainDep, HoursDep, Internal, PumpDep
+from bot.web.handoff_deps import DomainDep, HoursDep, PumpDep
 from bot.web.schemas import HandoffOut, HandoffRequest, RelayRequest
+from bot.web.security import Internal
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"], dependencies=[Internal])
 

@@ -54,3 +54,19 @@ def test_the_user_can_end_the_handoff(internal):
     assert internal.post(f"/api/handoffs/{sender}/end", headers=headers).json()["open"] is False
     relay = internal.post(f"/api/handoffs/{sender}/messages", json={"text": "hi"}, headers=headers)
     assert relay.json()["open"] is False
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", "/api/search", {"text": "karta pobytu"}),
+        ("post", "/api/detect-language", {"text": "Cześć"}),
+        ("post", "/api/feedback", {"kb_id": "card.fees", "helpful": True, "lang": "pl"}),
+        ("get", "/api/entries/card.fees", None),
+    ],
+)
+def test_the_action_servers_api_is_closed_to_others(internal, method, path, body):
+    kwargs = {"json": body} if body else {}
+    assert getattr(internal, method)(path, **kwargs).status_code == 403
+    allowed = getattr(internal, method)(path, headers={"X-Internal-Token": TOKEN}, **kwargs)
+    assert allowed.is_success
