@@ -17,6 +17,8 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+"""Written by the tests for review (README shows copies from docs/)."""
 STAFF_PASSWORD = "correct horse battery staple"
 STAFF = {
     "admin": ("admin", "pl,en,uk,ru"),

@@ -10,7 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.browser import open_panel, send, staff_login, wait_for_bot_text
+from tests.e2e.browser import (
+    SCREENSHOTS,
+    axe_violations,
+    open_panel,
+    send,
+    staff_login,
+    wait_for_bot_text,
+)
 from tests.e2e.chat import Chat, customs, handoff_replies, response_text
 from tests.e2e.consultant import Consultant
 
@@ -46,6 +53,9 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     console.fill("#reply", "Dzień dobry, tu konsultantka Anna. W czym mogę pomóc?")
     console.click("#send")
     wait_for_bot_text(user, "tu konsultantka Anna", timeout=10_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    console.screenshot(path=str(SCREENSHOTS / "consultant-console.png"))
+    assert axe_violations(console) == []
 
     send(user, "Moja karta pobytu straciła ważność wczoraj, co teraz?")
     # The bot is silent while the consultant has the chat, so it does not "type" either.

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.settings import ROOT
 from tests.e2e.browser import (
+    SCREENSHOTS,
     axe_violations,
     bot_messages,
     kb_answer_start,
@@ -20,9 +20,6 @@ from tests.e2e.browser import (
 from tests.e2e.chat import first_paragraph, handoff_replies, response_text
 
 pytestmark = pytest.mark.e2e
-
-SCREENSHOTS = ROOT / "var" / "screenshots"
-"""Written by the tests for review (README shows a copy from docs/)."""
 
 
 @pytest.fixture
