@@ -10,31 +10,17 @@ p50/p95/p99 in milliseconds.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
+from bot.bench.load import rasa_url
 from bot.bench.stats import machine, percentiles
-from bot.devstack import Stack, StackConfig, train_if_needed
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
-
-
-@contextlib.contextmanager
-def _rasa_url(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(StackConfig.ephemeral(Path(tmp)), train_if_needed())
-        with stack.running():
-            yield stack.config.rasa_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     questions = [q.text for q in read_questions(Path(args.questions))]
-    with _rasa_url(args.url) as url, httpx.Client(timeout=60) as client:
+    with rasa_url(args.url) as url, httpx.Client(timeout=60) as client:
         endpoint = f"{url}/webhooks/rest/webhook"
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         for text in questions[:10]:  # warm-up: models, connections, the tracker store

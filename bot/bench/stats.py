@@ -1,10 +1,12 @@
-"""Latency summaries."""
+"""Latency summaries, memory and the machine's description."""
 
 from __future__ import annotations
 
+import os
 import platform
 import resource
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -26,9 +28,13 @@ def rss_mb() -> float:
 
 
 def machine() -> str:
-    import os
-
     return (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}"
     )
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
