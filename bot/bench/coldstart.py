@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench.stats import machine
+from bot.bench.stats import machine, write_json
 from bot.devstack import APP_VENV, free_port, train_if_needed
 from bot.settings import ROOT
 
@@ -91,9 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(first_answer_seconds(args.timeout))
         print("cold start", json.dumps(runs[-1]), flush=True)
     report = {"machine": machine(), "question": QUESTION, "runs": runs}
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 0
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bot.bench.stats import machine, percentiles
+from bot.bench.stats import machine, percentiles, write_json
 from bot.devstack import Stack, StackConfig, train_if_needed
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
@@ -193,9 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = socketio_run(url, questions, users, per_user).summary(users)
         report["socketio"].append(summary)  # type: ignore[attr-defined]
         print("socket.io", json.dumps(summary), flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     errors = sum(int(r["errors"]) for r in [*report["rest"], *report["socketio"]])  # type: ignore[misc]
     return 1 if errors else 0
 

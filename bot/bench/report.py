@@ -67,6 +67,8 @@ def quality_section(quality: dict[str, Any], command: str) -> list[str]:
     ]
     lines += _table(["method", *LANG_COLUMNS], rows)
     lines += ["", "![top-1 by language and method](docs/bench/quality_top1.png)", ""]
+    for name, error in quality.get("failed", {}).items():
+        lines += [f"**{name} was not measured in this run:** {error}", ""]
     gaps = shortfalls(quality)
     if gaps:
         lines += ["**Where the default does not win on top-1:**", ""]

@@ -10,7 +10,6 @@ p50/p95/p99 in milliseconds.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 import uuid
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from bot.bench.load import rasa_url
-from bot.bench.stats import machine, percentiles
+from bot.bench.stats import machine, percentiles, write_json
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
 
@@ -53,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"REST message latency, one user at a time, warm — {report['machine']}")
     print(f"  {ms['n']} messages: p50 {ms['p50']} ms, p95 {ms['p95']} ms, p99 {ms['p99']} ms")
     print(f"  errors: {errors}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 1 if errors else 0
 
 

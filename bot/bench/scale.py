@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.bench.stats import current_rss_mb, machine, percentiles
+from bot.bench.stats import current_rss_mb, machine, percentiles, write_json
 from bot.bench.synthetic import Pool, synthesize
 from bot.search.ann import AnnConfig, VectorIndex, recall_at_k
 from bot.search.bm25 import BM25
@@ -157,9 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "queries": len(queries),
         "sizes": rows,
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 0
 
 

@@ -8,12 +8,11 @@ temporary folder. Batches (`search_many`, one encoder call per batch) are timed 
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from bot.bench.stats import machine, percentiles, rss_mb
+from bot.bench.stats import machine, percentiles, rss_mb, write_json
 from bot.search.evaluate import read_questions
 from bot.search.service import SearchService
 from bot.settings import ROOT, get_settings
@@ -80,9 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for size, b in batches.items():
         print(f"  batch of {size} ({b['n']} calls): p50 {b['p50']} ms, p95 {b['p95']} ms")
     print(f"  peak RSS: {report['peak_rss_mb']} MB")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 0
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,3 +40,10 @@ def current_rss_mb() -> float:
     """Resident memory of this process now, in MB (Linux)."""
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def write_json(path: str | Path, report: Mapping[str, object]) -> None:
+    """Write a benchmark's results, creating the folder (`var/bench/` by default)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -137,6 +137,9 @@ def test_a_stage_that_failed_is_reported_as_not_measured():
     meta["errors"] = {"load": "exit code 1"}
     text = render({}, meta)
     assert "## load\n\nNot measured in this run: exit code 1." in text
+    quality = {**_quality(0.97, {}), "failed": {"Rasa ResponseSelector": "training died"}}
+    text = render({"quality": quality}, META)
+    assert "**Rasa ResponseSelector was not measured in this run:** training died" in text
 
 
 def test_plots_are_written_for_measured_stages(tmp_path, monkeypatch):
