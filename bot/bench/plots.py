@@ -17,6 +17,12 @@ def _pyplot() -> Any:
     return plt
 
 
+def _plain_ticks(ax: Any, values: list[int]) -> None:
+    """The measured sizes as x ticks, written out (a log axis would say 2×10⁰)."""
+    ax.set_xticks(values, [f"{v:,}" for v in values])
+    ax.minorticks_off()
+
+
 def quality_plot(quality: dict[str, Any], path: Path) -> None:
     plt = _pyplot()
     methods = list(quality["methods"])
@@ -57,6 +63,9 @@ def load_plot(load: dict[str, Any], path: Path) -> None:
     right.set_xlabel("concurrent users")
     right.set_ylabel("answered messages per second")
     right.set_xscale("log")
+    right.set_ylim(bottom=0)
+    for ax in (left, right):
+        _plain_ticks(ax, users)
     fig.suptitle("End to end through Rasa")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -79,6 +88,7 @@ def scale_plot(scale: dict[str, Any], path: Path) -> None:
         ax.set_yscale("log")
         ax.set_xlabel("synthetic entries")
         ax.legend(fontsize=8)
+        _plain_ticks(ax, entries)
     fig.suptitle("Search at scale")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -199,7 +199,7 @@ def response_selector_outcome(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
-    parser.add_argument("--epochs", type=int, nargs=2, default=(30, 60), metavar=("DIET", "RS"))
+    parser.add_argument("--epochs", type=int, nargs=2, default=(30, 40), metavar=("DIET", "RS"))
     parser.add_argument("--skip-rasa", action="store_true", help="no ResponseSelector baseline")
     parser.add_argument("--skip-alt-encoder", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "quality.json"))

@@ -133,6 +133,7 @@ def predict(model: Path, questions: list[str], folder: Path) -> list[Prediction]
         cwd=ROOT,
         env={**os.environ, **QUIET_RASA, "PYTHONPATH": str(ROOT)},
         check=True,
+        stdout=subprocess.DEVNULL,  # Rasa logs every parse; the predictions go to a file
     )  # fmt: skip
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     if len(rows) != len(questions):

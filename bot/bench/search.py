@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
                     t = time.perf_counter()
                     searcher.search_many(questions[start : start + size])
                     calls.append((time.perf_counter() - t) * 1000)
-            batches[str(size)] = percentiles(calls)
+            if calls:  # a question set smaller than the batch has no batch of that size
+                batches[str(size)] = percentiles(calls)
 
     single_ms = percentiles(single)
     report: dict[str, object] = {

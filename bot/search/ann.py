@@ -25,7 +25,7 @@ class AnnConfig:
     """Documents (vectors) above which search is approximate; exact at or below it."""
     nlist: int = 0
     """Clusters of the inverted file; 0 picks about √documents."""
-    nprobe: int = 16
+    nprobe: int = 32
     """Clusters read per query: more is slower and closer to exact."""
     k: int = 100
     """Nearest documents retrieved per query; the others score 0."""

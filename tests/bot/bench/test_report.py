@@ -74,7 +74,7 @@ RESULTS = {
     },
     "scale": {
         "encoder": "use-multilingual",
-        "ann_config": {"threshold": 50000, "nlist": 0, "nprobe": 16, "k": 100},
+        "ann_config": {"threshold": 50000, "nlist": 0, "nprobe": 32, "k": 100},
         "real_texts": 2400,
         "queries": 600,
         "sizes": [
