@@ -70,7 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, for development")
     parser.add_argument("--only", nargs="+", choices=list(FULL), help="run only these stages")
     parser.add_argument("--report", help="where to write the report (default: see above)")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="measure nothing: write the report again from the last run's var/bench/*.json",
+    )
     args = parser.parse_args(argv)
+    if args.render_only:
+        return _render(Path(args.report) if args.report else ROOT / "BENCHMARKS.md")
 
     stages = QUICK if args.quick else FULL
     report = (
@@ -78,7 +85,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.report
         else (BENCH_DIR / "BENCHMARKS.md" if args.quick else ROOT / "BENCHMARKS.md")
     )
-    plots_dir = report.parent / "docs" / "bench"  # the report links them relatively
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
@@ -96,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
         durations[stage] = round(time.perf_counter() - t, 1)
         if out.exists():
             results[stage] = json.loads(out.read_text(encoding="utf-8"))
-            results[stage]["exit_code"] = code
         else:
             errors[stage] = f"`{commands[stage]}` failed with exit code {code}"
     minutes = (time.perf_counter() - started) / 60
@@ -118,11 +123,25 @@ def main(argv: list[str] | None = None) -> int:
         "durations_s": durations,
         "errors": errors,
     }
-    report.write_text(render(results, meta), encoding="utf-8")
-    for path in write_plots(results, plots_dir):
-        print(f"wrote {path.relative_to(ROOT)}")
-    print(f"wrote {report.relative_to(ROOT)} in {minutes:.1f} minutes", flush=True)
+    (BENCH_DIR / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _render(report)
+    print(f"measured in {minutes:.1f} minutes", flush=True)
     return 1 if errors else 0
+
+
+def _render(report: Path) -> int:
+    """The report and its plots from the JSON files of the last run."""
+    meta = json.loads((BENCH_DIR / "meta.json").read_text(encoding="utf-8"))
+    results = {
+        stage: json.loads((BENCH_DIR / f"{stage}.json").read_text(encoding="utf-8"))
+        for stage in meta["commands"]
+        if stage not in meta["errors"] and (BENCH_DIR / f"{stage}.json").exists()
+    }
+    report.write_text(render(results, meta), encoding="utf-8")
+    for path in write_plots(results, report.parent / "docs" / "bench"):
+        print(f"wrote {path.relative_to(ROOT)}")
+    print(f"wrote {report.relative_to(ROOT)}", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from bot.bench.plots import write_plots
-from bot.bench.report import DEFAULT_METHOD, render, shortfalls
+from bot.bench.report import DEFAULT_METHOD, LANG_COLUMNS, render, shortfalls
 
 
 def _metrics(top1: float) -> dict[str, float]:
@@ -130,6 +130,17 @@ def test_the_report_says_where_a_baseline_wins():
     assert gaps[0].startswith("uk: BM25 (lexical only) beats")
     assert gaps[1].startswith("ru: BM25 (lexical only) ties")
     assert "Where the default does not win" in render({"quality": quality}, META)
+    assert "our own hybrid" not in gaps[0]
+
+
+def test_a_tie_with_our_hybrid_on_another_encoder_is_explained():
+    quality = _quality(0.9, {})
+    quality["methods"]["hybrid, MiniLM"] = {
+        "no_match_rule": "configured",
+        "metrics": {lang: _metrics(0.9 if lang == "pl" else 0.8) for lang in LANG_COLUMNS},
+    }
+    (gap,) = shortfalls(quality)
+    assert gap.startswith("pl: hybrid, MiniLM ties") and "our own hybrid" in gap
 
 
 def test_a_stage_that_failed_is_reported_as_not_measured():
