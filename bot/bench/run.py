@@ -139,8 +139,8 @@ def _render(report: Path) -> int:
     }
     report.write_text(render(results, meta), encoding="utf-8")
     for path in write_plots(results, report.parent / "docs" / "bench"):
-        print(f"wrote {path.relative_to(ROOT)}")
-    print(f"wrote {report.relative_to(ROOT)}", flush=True)
+        print(f"wrote {path}")
+    print(f"wrote {report}", flush=True)
     return 0
 
 
