@@ -26,7 +26,7 @@ def _plain_ticks(ax: Any, values: list[int]) -> None:
 def quality_plot(quality: dict[str, Any], path: Path) -> None:
     plt = _pyplot()
     methods = list(quality["methods"])
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(12, 4.5))
     width = 0.8 / len(methods)
     for i, name in enumerate(methods):
         values = [quality["methods"][name]["metrics"][lang]["top1"] for lang in LANGUAGES]
@@ -36,7 +36,7 @@ def quality_plot(quality: dict[str, Any], path: Path) -> None:
     ax.set_ylim(0.4, 1.0)
     ax.set_ylabel("top-1 on the dev set")
     ax.set_title("Answer quality by language")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # clear of the bars
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
