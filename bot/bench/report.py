@@ -120,7 +120,10 @@ def quality_section(quality: dict[str, Any], command: str) -> list[str]:
             lines += [
                 "",
                 f"Trained in {method['train_seconds']} s (epochs: {method['epochs']}); "
-                f"parse latency p50 {_ms(parse, 'p50')} ms, p95 {_ms(parse, 'p95')} ms.",
+                f"parse latency p50 {_ms(parse, 'p50')} ms, p95 {_ms(parse, 'p95')} ms. "
+                "Pipeline and training data: `bot/bench/response_selector.py` (our NLU's"
+                " featurisation; the selector with DIET's layer sizes instead of its larger"
+                " defaults, which train ten times slower on 2 cores).",
             ]
         lines.append("")
     return lines
