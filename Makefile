@@ -15,13 +15,14 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
         unit e2e \
-        eval calibrate bench-search bench-rest telegram-polling lock clean
+        eval calibrate bench bench-search bench-rest telegram-polling lock clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make test   - every check and test (unit, integration, Rasa, end-to-end)"
 	@echo "make setup  - create .venv and .venv-rasa only"
 	@echo "make eval   - search quality on the dev and held-out sets"
+	@echo "make bench  - every benchmark (quality, speed, load, scale, cold start) -> BENCHMARKS.md"
 	@echo "make bench-search - search latency, index build time and memory"
 	@echo "make bench-rest   - message latency through Rasa's REST channel"
 
@@ -90,6 +91,10 @@ eval: $(VENV)/.ready
 
 calibrate: $(VENV)/.ready
 	$(VENV)/bin/faq calibrate
+
+# About 21 minutes on 2 cores; writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
+bench: train
+	$(PY) -m bot.bench.run
 
 bench-search: $(VENV)/.ready
 	$(PY) -m bot.bench.search

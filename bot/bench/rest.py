@@ -10,31 +10,16 @@ p50/p95/p99 in milliseconds.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
-from bot.bench.stats import machine, percentiles
-from bot.devstack import Stack, StackConfig, train_if_needed
+from bot.bench.load import rasa_url
+from bot.bench.stats import machine, percentiles, write_json
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
-
-
-@contextlib.contextmanager
-def _rasa_url(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(StackConfig.ephemeral(Path(tmp)), train_if_needed())
-        with stack.running():
-            yield stack.config.rasa_url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     questions = [q.text for q in read_questions(Path(args.questions))]
-    with _rasa_url(args.url) as url, httpx.Client(timeout=60) as client:
+    with rasa_url(args.url) as url, httpx.Client(timeout=60) as client:
         endpoint = f"{url}/webhooks/rest/webhook"
         sender = f"bench-{uuid.uuid4().hex[:8]}"
         for text in questions[:10]:  # warm-up: models, connections, the tracker store
@@ -67,9 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"REST message latency, one user at a time, warm — {report['machine']}")
     print(f"  {ms['n']} messages: p50 {ms['p50']} ms, p95 {ms['p95']} ms, p99 {ms['p99']} ms")
     print(f"  errors: {errors}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 1 if errors else 0
 
 

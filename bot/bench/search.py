@@ -1,18 +1,18 @@
-"""Search speed: index build time, warm single-query latency, batch throughput, memory.
+"""Search speed: index build time, warm single-query and batch latency, memory.
 
-Run: `make bench-search` (= `.venv/bin/python -m bot.bench.search`). Uses the configured
-encoder and the dev set's questions; builds the index from scratch in a temporary folder.
+Run: `make bench-search` (= `.venv/bin/python -m bot.bench.search`; part of `make bench`). Uses
+the configured encoder and the dev set's questions; builds the index from scratch in a
+temporary folder. Batches (`search_many`, one encoder call per batch) are timed per call.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from bot.bench.stats import machine, percentiles, rss_mb
+from bot.bench.stats import machine, percentiles, rss_mb, write_json
 from bot.search.evaluate import read_questions
 from bot.search.service import SearchService
 from bot.settings import ROOT, get_settings
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "search.json"))
     args = parser.parse_args(argv)
 
@@ -44,6 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         searcher.search_many(questions)
         batch_s = time.perf_counter() - t
+        batches = {}
+        for size in args.batch_sizes:
+            calls = []
+            for _ in range(args.rounds):
+                for start in range(0, len(questions) - size + 1, size):
+                    t = time.perf_counter()
+                    searcher.search_many(questions[start : start + size])
+                    calls.append((time.perf_counter() - t) * 1000)
+            if calls:  # a question set smaller than the batch has no batch of that size
+                batches[str(size)] = percentiles(calls)
 
     single_ms = percentiles(single)
     report: dict[str, object] = {
@@ -55,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         "start_to_ready_s": round(cold, 2),
         "single_query_ms": single_ms,
         "batch": {"questions": len(questions), "seconds": round(batch_s, 2)},
+        "batch_ms": batches,
         "peak_rss_mb": rss_mb(),
     }
     s = single_ms
@@ -65,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  warm single query ({s['n']}): p50 {s['p50']} ms, p95 {s['p95']} ms, p99 {s['p99']} ms"
     )
     print(f"  batch of {len(questions)}: {batch_s:.2f} s ({len(questions) / batch_s:.0f} q/s)")
+    for size, b in batches.items():
+        print(f"  batch of {size} ({b['n']} calls): p50 {b['p50']} ms, p95 {b['p95']} ms")
     print(f"  peak RSS: {report['peak_rss_mb']} MB")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_json(args.out, report)
     return 0
 
 

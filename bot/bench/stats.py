@@ -1,10 +1,14 @@
-"""Latency summaries."""
+"""Latency summaries, memory and the machine's description."""
 
 from __future__ import annotations
 
+import json
+import os
 import platform
 import resource
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -26,9 +30,20 @@ def rss_mb() -> float:
 
 
 def machine() -> str:
-    import os
-
     return (
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}"
     )
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+
+
+def write_json(path: str | Path, report: Mapping[str, object]) -> None:
+    """Write a benchmark's results, creating the folder (`var/bench/` by default)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

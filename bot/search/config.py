@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.search.ann import AnnConfig
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -50,6 +52,8 @@ class SearchConfig:
     softmax_scale: float = 5.0
     """Sharpness of the classifier's scores: higher trusts its margins more."""
     max_candidates: int = 3
+    ann: AnnConfig = field(default_factory=AnnConfig)
+    """When the dense signal switches from exact to approximate (FAISS) nearest neighbours."""
 
     @classmethod
     def load(cls, path: Path) -> SearchConfig:
@@ -68,6 +72,7 @@ class SearchConfig:
             classifier_c=raw.get("classifier_c", cls.classifier_c),
             softmax_scale=raw.get("softmax_scale", cls.softmax_scale),
             max_candidates=raw.get("max_candidates", cls.max_candidates),
+            ann=AnnConfig(**raw.get("ann", {})),
         )
 
     def to_yaml(self) -> str:

@@ -74,6 +74,46 @@ class Metrics:
         ]
 
 
+def ranks_from_scores(scores: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """1-based rank of each question's expected entry among its scores (`inf` for questions
+    without one); ties count in the question's favour."""
+    ranks = np.full(len(expected), np.inf)
+    rows = np.flatnonzero(expected >= 0)
+    own = scores[rows, expected[rows]]
+    ranks[rows] = 1 + (scores[rows] > own[:, None]).sum(axis=1)
+    return ranks
+
+
+def score(ranks: np.ndarray, refused: np.ndarray, in_scope: np.ndarray) -> Metrics:
+    """Quality figures of any method from its per-question outcomes.
+
+    Shared by the search's own evaluation and the benchmarks' baselines (BM25, Rasa's
+    ResponseSelector), so every method is scored by the same code.
+
+    Args:
+        ranks: 1-based rank of the expected entry in the method's ranking (`inf` when it is
+            not ranked at all); ignored for out-of-scope questions.
+        refused: whether the method answered no_match.
+        in_scope: whether the question has an expected entry.
+    """
+    in_scope = np.asarray(in_scope, dtype=bool)
+    r = np.asarray(ranks, dtype=float)[in_scope]
+    refused = np.asarray(refused, dtype=bool)
+    out_scope = ~in_scope
+    tp = int((refused & out_scope).sum())
+    n_in, n_out = int(in_scope.sum()), int(out_scope.sum())
+    return Metrics(
+        n_in=n_in,
+        n_out=n_out,
+        top1=float((r == 1).mean()) if n_in else 0.0,
+        top3=float((r <= 3).mean()) if n_in else 0.0,
+        mrr=float((1.0 / r).mean()) if n_in else 0.0,
+        no_match_precision=tp / max(int(refused.sum()), 1),
+        no_match_recall=tp / max(n_out, 1),
+        false_refusals=float((refused & in_scope).sum()) / max(n_in, 1),
+    )
+
+
 HEADER = ["n", "top-1", "top-3", "MRR", "n oos", "no_match P", "no_match R", "false refusals"]
 
 
@@ -103,25 +143,9 @@ class Evaluation:
     def metrics(self, config: SearchConfig, lang: str | None = None) -> Metrics:
         fused, decisions = self.decisions(config)
         mask = np.ones(len(self.questions), bool) if lang is None else self.langs == lang
-        in_scope = mask & (self.expected >= 0)
-        out_scope = mask & (self.expected < 0)
-        ranks = []
-        for i in np.flatnonzero(in_scope):
-            order = np.argsort(-fused[i])
-            ranks.append(int(np.flatnonzero(order == self.expected[i])[0]) + 1)
-        r = np.array(ranks) if ranks else np.zeros(0)
-        refused = decisions == Decision.NO_MATCH
-        predicted_none = mask & refused
-        tp = int((predicted_none & out_scope).sum())
-        return Metrics(
-            n_in=int(in_scope.sum()),
-            n_out=int(out_scope.sum()),
-            top1=float((r == 1).mean()) if len(r) else 0.0,
-            top3=float((r <= 3).mean()) if len(r) else 0.0,
-            mrr=float((1.0 / r).mean()) if len(r) else 0.0,
-            no_match_precision=tp / max(int(predicted_none.sum()), 1),
-            no_match_recall=tp / max(int(out_scope.sum()), 1),
-            false_refusals=float((refused & in_scope).sum()) / max(int(in_scope.sum()), 1),
+        ranks = ranks_from_scores(fused, self.expected)
+        return score(
+            ranks[mask], (decisions == Decision.NO_MATCH)[mask], (self.expected >= 0)[mask]
         )
 
     def report(self, configs: dict[str, SearchConfig]) -> str:

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from bot.search.ann import VectorIndex
 from bot.search.config import SearchConfig, Thresholds
 from bot.search.encoders import Encoder
 from bot.search.index import KIND_ANSWER, NONE_LABEL, SearchIndex
@@ -88,6 +89,15 @@ class Searcher:
         self._doc_weight = np.where(
             index.doc_kind == KIND_ANSWER, config.weights.answer, 1.0
         ).astype(np.float32)
+        self._dense: VectorIndex | None = None
+
+    @property
+    def dense_index(self) -> VectorIndex:
+        """Nearest phrasings by embedding; built on first use, since searchers made only to
+        re-fuse precomputed signals (calibration) never need it."""
+        if self._dense is None:
+            self._dense = VectorIndex(self.index.doc_features.dense, self.config.ann)
+        return self._dense
 
     def signals(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Per-entry signal matrices (queries × entries) and out-of-scope probabilities."""
@@ -98,7 +108,7 @@ class Searcher:
         lexical = {
             "char": (docs.char @ q.char.T).toarray().T,
             "word": (docs.word @ q.word.T).toarray().T,
-            "dense": q.dense @ docs.dense.T,
+            "dense": self.dense_index.similarities(q.dense),
         }
         out: dict[str, np.ndarray] = {
             name: np.maximum.reduceat(scores * self._doc_weight, self._entry_starts, axis=1)

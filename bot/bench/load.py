@@ -1,0 +1,202 @@
+"""Messages through the running stack under concurrent users: REST and the web chat's socket.io.
+
+Run: `.venv/bin/python -m bot.bench.load` (part of `make bench`). Starts its own stack on free
+ports (or measures a running one with `--url`). Each simulated user opens a new conversation
+and asks the dev set's in-scope questions one after another, each as soon as the previous one
+is answered (no think time: the worst case for the server). Reported per number of users:
+latency p50/p95/p99 of one message (request to complete reply), throughput (answered messages
+per second of wall time) and errors (non-200, empty replies, time-outs).
+
+Over socket.io a reply arrives as several events; a turn is complete at the first message
+carrying buttons (answers end with the feedback buttons) or, failing that, after `QUIET_S` without
+a new message — its latency is then taken at the last message, not after the silence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import queue
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.bench.stats import machine, percentiles, write_json
+from bot.devstack import Stack, StackConfig, train_if_needed
+from bot.search.evaluate import read_questions
+from bot.settings import ROOT
+
+QUIET_S = 2.0
+TIMEOUT_S = 60.0
+
+
+@dataclass
+class Tally:
+    """Latencies and errors of one run."""
+
+    ms: list[float] = field(default_factory=list)
+    errors: int = 0
+    wall_s: float = 0.0
+
+    def summary(self, users: int) -> dict[str, object]:
+        return {
+            "users": users,
+            "messages": len(self.ms) + self.errors,
+            "errors": self.errors,
+            "wall_s": round(self.wall_s, 2),
+            "throughput_per_s": round(len(self.ms) / self.wall_s, 2) if self.wall_s else 0.0,
+            "ms": percentiles(self.ms) if self.ms else {},
+        }
+
+
+def user_questions(questions: list[str], user: int, count: int) -> list[str]:
+    """The questions user number `user` asks: a different stretch of the set for each user."""
+    start = (user * 7) % len(questions)
+    return [questions[(start + i) % len(questions)] for i in range(count)]
+
+
+async def _rest_user(
+    client: httpx.AsyncClient, endpoint: str, texts: list[str], tally: Tally
+) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    for text in texts:
+        started = time.perf_counter()
+        try:
+            response = await client.post(endpoint, json={"sender": sender, "message": text})
+            ok = response.status_code == 200 and bool(response.json())
+        except (httpx.HTTPError, ValueError):
+            ok = False
+        if ok:
+            tally.ms.append((time.perf_counter() - started) * 1000)
+        else:
+            tally.errors += 1
+
+
+async def rest_run(url: str, questions: list[str], users: int, per_user: int) -> Tally:
+    """`users` concurrent users over the REST channel, `per_user` messages each."""
+    tally = Tally()
+    limits = httpx.Limits(max_connections=users + 5)
+    async with httpx.AsyncClient(timeout=TIMEOUT_S, limits=limits) as client:
+        endpoint = f"{url}/webhooks/rest/webhook"
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _rest_user(client, endpoint, user_questions(questions, u, per_user), tally)
+                for u in range(users)
+            )
+        )
+        tally.wall_s = time.perf_counter() - started
+    return tally
+
+
+def _socketio_user(url: str, texts: list[str], tally: Tally, lock: threading.Lock) -> None:
+    import socketio
+
+    inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+    confirmed: queue.Queue[str] = queue.Queue()
+    session = uuid.uuid4().hex
+    sio = socketio.Client(reconnection=False)
+    sio.on("bot_uttered", lambda m: inbox.put({**m, "_at": time.perf_counter()}))
+    sio.on("session_confirm", confirmed.put)
+    try:
+        sio.connect(url, transports=["websocket"], socketio_path="/socket.io", wait_timeout=30)
+        sio.emit("session_request", {"session_id": session})
+        confirmed.get(timeout=30)
+    except Exception:  # a user who cannot connect is one error per message it would send
+        with lock:
+            tally.errors += len(texts)
+        return
+    try:
+        for text in texts:
+            started = time.perf_counter()
+            sio.emit("user_uttered", {"message": text, "session_id": session, "metadata": {}})
+            last = None
+            try:
+                message = inbox.get(timeout=TIMEOUT_S)
+                while True:
+                    last = message["_at"]
+                    if "quick_replies" in message:
+                        break
+                    message = inbox.get(timeout=QUIET_S)
+            except queue.Empty:
+                pass
+            with lock:
+                if last is None:
+                    tally.errors += 1
+                else:
+                    tally.ms.append((last - started) * 1000)
+    finally:
+        sio.disconnect()
+
+
+def socketio_run(url: str, questions: list[str], users: int, per_user: int) -> Tally:
+    """`users` concurrent web-chat users (one socket.io connection each, in threads)."""
+    tally, lock = Tally(), threading.Lock()
+    threads = [
+        threading.Thread(
+            target=_socketio_user, args=(url, user_questions(questions, u, per_user), tally, lock)
+        )
+        for u in range(users)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally.wall_s = time.perf_counter() - started
+    return tally
+
+
+@contextlib.contextmanager
+def rasa_url(url: str | None) -> Iterator[str]:
+    """A running stack's Rasa URL: the given one, or a fresh stack on free ports."""
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = Stack(StackConfig.ephemeral(Path(tmp)), train_if_needed())
+        with stack.running():
+            yield stack.config.rasa_url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", help="Rasa server of a running stack (default: start one)")
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--messages", type=int, default=200, help="per level, spread over users")
+    parser.add_argument("--socketio-users", type=int, default=50)
+    parser.add_argument("--socketio-messages", type=int, default=150)
+    parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "load.json"))
+    args = parser.parse_args(argv)
+
+    questions = [q.text for q in read_questions(Path(args.questions)) if q.expected]
+    report: dict[str, object] = {"machine": machine(), "rest": [], "socketio": []}
+    with rasa_url(args.url) as url:
+        asyncio.run(rest_run(url, questions, 5, 4))  # warm-up: models, connections, trackers
+        for users in args.users:
+            per_user = max(args.messages // users, 1)
+            summary = asyncio.run(rest_run(url, questions, users, per_user)).summary(users)
+            report["rest"].append(summary)  # type: ignore[attr-defined]
+            print("REST", json.dumps(summary), flush=True)
+        users = args.socketio_users
+        per_user = max(args.socketio_messages // users, 1)
+        summary = socketio_run(url, questions, users, per_user).summary(users)
+        report["socketio"].append(summary)  # type: ignore[attr-defined]
+        print("socket.io", json.dumps(summary), flush=True)
+    write_json(args.out, report)
+    errors = sum(int(r["errors"]) for r in [*report["rest"], *report["socketio"]])  # type: ignore[misc]
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""BENCHMARKS.md rendering from results, and the plots."""
+
+from __future__ import annotations
+
+import copy
+
+from bot.bench.plots import write_plots
+from bot.bench.report import DEFAULT_METHOD, LANG_COLUMNS, render, shortfalls
+
+
+def _metrics(top1: float) -> dict[str, float]:
+    return {
+        "n_in": 120,
+        "n_out": 30,
+        "top1": top1,
+        "top3": 0.99,
+        "mrr": 0.98,
+        "no_match_precision": 0.95,
+        "no_match_recall": 0.9,
+        "false_refusals": 0.01,
+    }
+
+
+def _quality(default: float, baseline: dict[str, float]) -> dict:
+    langs = ("pl", "en", "uk", "ru", "all")
+    return {
+        "questions": "tests/eval/dev.jsonl",
+        "methods": {
+            DEFAULT_METHOD: {
+                "no_match_rule": "configured",
+                "metrics": {lang: _metrics(default) for lang in langs},
+            },
+            "BM25 (lexical only)": {
+                "no_match_rule": "calibrated",
+                "metrics": {lang: _metrics(baseline.get(lang, 0.5)) for lang in langs},
+            },
+        },
+    }
+
+
+RESULTS = {
+    "search": {
+        "encoder": "use-multilingual",
+        "entries": 42,
+        "documents": 2614,
+        "index_build_s": 10.1,
+        "start_to_ready_s": 14.0,
+        "single_query_ms": {"n": 1200, "p50": 9.8, "p95": 13.9, "p99": 17.0, "max": 30.0},
+        "batch_ms": {"10": {"n": 60, "p50": 30.0, "p95": 40.0, "p99": 45.0, "max": 50.0}},
+        "peak_rss_mb": 348.0,
+    },
+    "load": {
+        "rest": [
+            {
+                "users": u,
+                "messages": 300,
+                "errors": 0,
+                "wall_s": 30.0,
+                "throughput_per_s": 10.0,
+                "ms": {"n": 300, "p50": 100.0 * u, "p95": 150.0 * u, "p99": 170.0 * u},
+            }
+            for u in (1, 10, 50)
+        ],
+        "socketio": [
+            {
+                "users": 50,
+                "messages": 200,
+                "errors": 1,
+                "wall_s": 20.0,
+                "throughput_per_s": 9.95,
+                "ms": {"n": 199, "p50": 4000.0, "p95": 6000.0, "p99": 7000.0},
+            }
+        ],
+    },
+    "scale": {
+        "encoder": "use-multilingual",
+        "ann_config": {"threshold": 50000, "nlist": 0, "nprobe": 32, "k": 100},
+        "real_texts": 2400,
+        "queries": 600,
+        "sizes": [
+            {
+                "entries": n,
+                "documents": 4 * n,
+                "product_uses": "ann" if 4 * n > 50000 else "exact",
+                "exact": {"build_s": 0.0, "memory_mb": n / 100, "single_ms": {"p95": n / 1000}},
+                "ann": {
+                    "build_s": n / 10000,
+                    "memory_mb": n / 100,
+                    "single_ms": {"p95": 0.5},
+                    "recall@10": 0.93,
+                },
+                "bm25": {"build_s": n / 5000, "memory_mb": 1.0, "single_ms": {"p95": n / 2000}},
+            }
+            for n in (1000, 10000, 100000)
+        ],
+    },
+    "coldstart": {"question": "Ile?", "runs": [{"first_answer_s": 42.5, "stop_s": 3.0}]},
+}
+META = {
+    "command": "make bench",
+    "date": "2026-11-24 00:00 UTC",
+    "duration_min": 25.0,
+    "machine": "test CPU, 2 cores",
+    "load_before": 1.5,
+    "load_after": 2.0,
+    "load_note": "Others were busy.",
+    "commands": {"quality": ".venv/bin/python -m bot.bench.quality"},
+    "durations_s": {"quality": 300.0},
+    "errors": {},
+}
+
+
+def test_a_full_report_has_every_section_and_its_numbers():
+    results = {**RESULTS, "quality": _quality(0.97, {})}
+    text = render(results, META)
+    for heading in ("Answer quality", "Search latency", "concurrent users", "Scale", "Cold start"):
+        assert f"## {heading}" in text or heading in text
+    assert "| default: hybrid, USE | 0.970 | 0.970 | 0.970 | 0.970 | 0.970 |" in text
+    assert "| REST | 50 | 300 | 5000.0 | 7500.0 | 8500.0 | 10.0 | 0 |" in text
+    assert "| 100,000 | 400,000 |" in text and "| ann |" in text
+    assert "42.5" in text and "test CPU" in text and "Others were busy." in text
+    assert "How: `.venv/bin/python -m bot.bench.quality`" in text
+    assert "best top-1 of all methods in every language" in text
+
+
+def test_the_report_says_where_a_baseline_wins():
+    quality = _quality(0.9, {"uk": 0.95, "ru": 0.9})
+    gaps = shortfalls(quality)
+    assert len(gaps) == 2
+    assert gaps[0].startswith("uk: BM25 (lexical only) beats")
+    assert gaps[1].startswith("ru: BM25 (lexical only) ties")
+    assert "Where the default does not win" in render({"quality": quality}, META)
+    assert "our own hybrid" not in gaps[0]
+
+
+def test_a_tie_with_our_hybrid_on_another_encoder_is_explained():
+    quality = _quality(0.9, {})
+    quality["methods"]["hybrid, MiniLM"] = {
+        "no_match_rule": "configured",
+        "metrics": {lang: _metrics(0.9 if lang == "pl" else 0.8) for lang in LANG_COLUMNS},
+    }
+    (gap,) = shortfalls(quality)
+    assert gap.startswith("pl: hybrid, MiniLM ties") and "our own hybrid" in gap
+
+
+def test_a_stage_that_failed_is_reported_as_not_measured():
+    meta = copy.deepcopy(META)
+    meta["errors"] = {"load": "exit code 1"}
+    text = render({}, meta)
+    assert "## load\n\nNot measured in this run: exit code 1." in text
+    quality = {**_quality(0.97, {}), "failed": {"Rasa ResponseSelector": "training died"}}
+    text = render({"quality": quality}, META)
+    assert "**Rasa ResponseSelector was not measured in this run:** training died" in text
+
+
+def test_plots_are_written_for_measured_stages(tmp_path, monkeypatch):
+    from bot.bench import plots
+
+    calls = []
+    monkeypatch.setattr(
+        plots, "PLOTS", {**plots.PLOTS, "load": lambda r, p: calls.append(p) or p.touch()}
+    )
+    # The real quality plot (one figure); the stub stands in for the slower two-panel ones.
+    written = write_plots({"quality": _quality(0.97, {}), "load": RESULTS["load"]}, tmp_path)
+    assert sorted(p.name for p in written) == ["load.png", "quality_top1.png"]
+    assert calls == [tmp_path / "load.png"]
+    assert (tmp_path / "quality_top1.png").read_bytes()[:4] == b"\x89PNG"
