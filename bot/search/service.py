@@ -3,6 +3,8 @@
 A change to the knowledge-base files is noticed by a cheap hash of their bytes; the new index
 is built beside the old one and swapped in with a single assignment, so searches in flight
 finish on the index they started with. An invalid change is refused and the old index stays.
+When only texts changed (the same entries), the new texts are served at once with the old
+index until the new one is ready, so an edited answer reaches the bot within a second.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from bot.kb.loader import load_kb
 from bot.kb.model import KnowledgeBase
@@ -31,6 +35,40 @@ def files_digest(kb_dir: Path) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+class CachingEncoder:
+    """Remembers the vector of every text it encoded, so a rebuild encodes only new texts.
+
+    A curator's edit changes a handful of phrasings; re-encoding the thousands that did not
+    change would make the edit reach the bot in tens of seconds instead of a few.
+    """
+
+    def __init__(self, inner: Encoder, max_items: int = 200_000):
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            fresh = self.inner.encode(missing)
+            with self._lock:
+                if len(self._vectors) + len(missing) > self.max_items:
+                    self._vectors.clear()  # crude bound; a full rebuild is rare
+                self._vectors.update(zip(missing, fresh, strict=True))
+                vectors = [self._vectors.get(t) for t in texts]
+            if any(v is None for v in vectors):  # cleared meanwhile: encode the rest
+                return self.inner.encode(texts)
+            return np.stack(vectors).astype(np.float32)  # type: ignore[arg-type]
+        with self._lock:
+            return np.stack([self._vectors[t] for t in texts]).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -53,8 +91,8 @@ class SearchService:
     ):
         self.settings = settings
         self.config = config or SearchConfig.load(settings.search_config)
-        self.encoder = encoder or make_encoder(
-            settings.encoder or self.config.encoder, settings.models_dir
+        self.encoder: Encoder = CachingEncoder(
+            encoder or make_encoder(settings.encoder or self.config.encoder, settings.models_dir)
         )
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
@@ -115,22 +153,39 @@ class SearchService:
         Returns:
             True if a new knowledge base is now live.
         """
-        current = self.snapshot
-        digest = files_digest(self.settings.kb_dir)
-        if digest == current.files_digest:
+        if files_digest(self.settings.kb_dir) == self.snapshot.files_digest:
             return False
         with self._lock:
+            # Another refresh may have swapped while we waited for the lock.
+            current = self.snapshot
+            digest = files_digest(self.settings.kb_dir)
+            if digest == current.files_digest:
+                return False
             try:
                 kb = load_kb(self.settings.kb_dir)
             except Exception:
                 log.exception("knowledge base changed but is invalid; keeping the previous one")
                 self._snapshot = Snapshot(current.kb, current.searcher, digest)
                 return False
-            index = (
-                current.searcher.index
-                if kb.content_hash() == current.kb.content_hash()
-                else self.load_or_build(kb)
-            )
+            if kb.content_hash() == current.kb.content_hash():
+                index = current.searcher.index
+            else:
+                if kb.ids == current.searcher.index.entry_ids:
+                    # Same entries, new texts (a curator's edit): serve the new answers at once
+                    # with the current index; it still ranks these entries while the new one
+                    # builds (seconds), then that one is swapped in below.
+                    self._snapshot = Snapshot(kb, current.searcher, current.files_digest)
+                index = self.load_or_build(kb)
             self._snapshot = Snapshot(kb, Searcher(index, self.encoder, self.config), digest)
             log.info("knowledge base reloaded: %d entries", len(kb.entries))
             return True
+
+    def refresh_soon(self) -> None:
+        """Start a refresh in the background now (after a console save), not at the next poll."""
+        threading.Thread(target=self._refresh_logged, name="kb-refresh", daemon=True).start()
+
+    def _refresh_logged(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # a background thread has nobody to raise to
+            log.exception("knowledge-base refresh failed; keeping the current index")

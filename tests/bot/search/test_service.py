@@ -84,3 +84,55 @@ def test_searches_in_flight_survive_a_swap(settings, service):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def _set_answer(kb_dir, entry_id, lang, answer):
+    for path in kb_dir.glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.get("entries", []):
+            if entry["id"] == entry_id:
+                entry[lang]["answer"] = answer
+                path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+                return
+    raise KeyError(entry_id)
+
+
+def test_an_edited_answer_is_served_before_the_new_index_is_built(settings, service, monkeypatch):
+    url = service.kb.get("card.fees").sources[0]
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Нова відповідь {url}")
+    building, release = threading.Event(), threading.Event()
+    real_build = service.load_or_build
+
+    def slow_build(kb):
+        building.set()
+        release.wait(10)
+        return real_build(kb)
+
+    monkeypatch.setattr(service, "load_or_build", slow_build)
+    worker = threading.Thread(target=service.refresh)
+    worker.start()
+    assert building.wait(10)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Нова відповідь")
+    old_index = service.searcher.index
+    release.set()
+    worker.join(10)
+    assert service.searcher.index is not old_index
+    assert service.searcher.index.kb_hash == service.kb.content_hash()
+
+
+def test_a_rebuild_encodes_only_the_texts_it_has_not_seen(settings, service, monkeypatch):
+    inner = service.encoder.inner
+    encoded: list[str] = []
+    real_encode = inner.encode
+
+    def counting(texts):
+        encoded.extend(texts)
+        return real_encode(texts)
+
+    monkeypatch.setattr(inner, "encode", counting)
+    _add_phrasing(settings.kb_dir, "card.fees", "uk", "перше нове формулювання")
+    assert service.refresh()
+    encoded.clear()
+    _add_phrasing(settings.kb_dir, "card.fees", "uk", "друге нове формулювання")
+    assert service.refresh()
+    assert encoded == ["друге нове формулювання"]
