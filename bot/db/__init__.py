@@ -1,6 +1,18 @@
 """The web app's database: SQLite by default, PostgreSQL by URL."""
 
+from bot.db.curation import InboxHandled, KbRevision, TranslationFlag
 from bot.db.engine import Database
 from bot.db.models import Base, Feedback, LoginAttempt, QuestionLog, StaffSession, User
 
-__all__ = ["Base", "Database", "Feedback", "LoginAttempt", "QuestionLog", "StaffSession", "User"]
+__all__ = [
+    "Base",
+    "Database",
+    "Feedback",
+    "InboxHandled",
+    "KbRevision",
+    "LoginAttempt",
+    "QuestionLog",
+    "StaffSession",
+    "TranslationFlag",
+    "User",
+]

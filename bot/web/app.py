@@ -14,12 +14,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from bot.curation.store import KbStore
 from bot.db import Database
 from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
 from bot.web.routers import auth, feedback, health, language, pages, search
 from bot.web.security import LoginRequired
+from bot.web.staff import router as staff_router
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -60,6 +62,7 @@ def create_app(
         app.state.search = service
         app.state.detector = detector
         app.state.db = database
+        app.state.kb_store = KbStore(settings.kb_dir)
         watcher = asyncio.create_task(_watch_kb(service, settings.kb_poll_seconds))
         try:
             yield
@@ -72,6 +75,7 @@ def create_app(
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
     for module in (health, search, feedback, language, pages, auth):
         app.include_router(module.router)
+    app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -1,0 +1,11 @@
+"""The staff console under `/staff/`: curators edit the knowledge base, admins manage accounts."""
+
+from fastapi import APIRouter
+
+from bot.web.staff import entries, history
+
+router = APIRouter(prefix="/staff")
+for _module in (entries, history):
+    router.include_router(_module.router)
+
+__all__ = ["router"]
