@@ -201,6 +201,23 @@ class KbStore:
             action = "create"
         return self.apply(db, username, [Change(entry_id, before, after, action)])[0]
 
+    def add_phrasing(
+        self, db: Session, username: str, entry_id: str, lang: str, phrasing: str
+    ) -> KbRevision:
+        """Add a user's message as a phrasing of an entry (from the inbox).
+
+        Raises:
+            InvalidEdit: e.g. the phrasing already belongs to an entry.
+            EditConflict: no such entry.
+        """
+        before = self.get(entry_id)
+        if before is None or lang not in LANGUAGES:
+            raise EditConflict(f"no entry {entry_id} in {lang}")
+        block = dict(before.get(lang) or {})
+        block["phrasings"] = [*(block.get("phrasings") or []), " ".join(phrasing.split())]
+        after = {**before, lang: block}
+        return self.apply(db, username, [Change(entry_id, before, after, "phrasing")])[0]
+
     def retire(self, db: Session, username: str, entry_id: str) -> list[KbRevision]:
         """Remove an entry, and remove it from other entries' `related` lists."""
         files = self.read()

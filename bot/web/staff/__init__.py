@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from bot.web.staff import entries, history
+from bot.web.staff import entries, history, inbox
 
 router = APIRouter(prefix="/staff")
-for _module in (entries, history):
+for _module in (entries, history, inbox):
     router.include_router(_module.router)
 
 __all__ = ["router"]

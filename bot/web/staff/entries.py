@@ -103,10 +103,18 @@ def _editor(
 
 @router.get("/entries/new", response_class=HTMLResponse)
 async def new_entry(
-    request: Request, user: CuratorDep, store: StoreDep, area: str = ""
+    request: Request,
+    user: CuratorDep,
+    store: StoreDep,
+    area: str = "",
+    lang: str = "",
+    phrasing: Annotated[str, Query(max_length=MAX_TEXT)] = "",
 ) -> HTMLResponse:
-    """An empty editor for a new entry."""
-    return _editor(request, blank_entry(area), base="", flags=[], areas=sorted(store.read().areas))
+    """An empty editor for a new entry (from the inbox: with the user's message as a phrasing)."""
+    raw = blank_entry(area)
+    if phrasing and lang in LANGUAGES:
+        raw[lang]["phrasings"] = [phrasing]
+    return _editor(request, raw, base="", flags=[], areas=sorted(store.read().areas))
 
 
 @router.get("/entries/{entry_id}", response_class=HTMLResponse)
