@@ -134,8 +134,12 @@ class KbStore:
     def get(self, entry_id: str) -> RawEntry | None:
         return self.read().get(entry_id)
 
-    def apply(self, db: Session, username: str, changes: list[Change]) -> list[KbRevision]:
+    def apply(
+        self, db: Session, username: str, changes: list[Change], dry_run: bool = False
+    ) -> list[KbRevision]:
         """Validate the knowledge base with `changes` applied; if valid, write and record them.
+
+        With `dry_run`, only validate (an import's preview): nothing is written or recorded.
 
         Raises:
             InvalidEdit: listing every problem; no file is written.
@@ -163,6 +167,8 @@ class KbStore:
             _kb, problems = validate_docs(docs, {}, self.today())
             if problems:
                 raise InvalidEdit(problems)
+            if dry_run:
+                return []
             revisions = [self._record(db, username, change) for change in changes]
             db.flush()  # a database failure must stop us before the files change
             for area in sorted(touched):
@@ -237,6 +243,33 @@ class KbStore:
         target = from_json(revision.before)
         change = Change(revision.entry_id, current, target, "revert")
         return self.apply(db, username, [change])[0]
+
+
+def changes_to_json(changes: list[Change]) -> str:
+    """Changes to carry from an import's preview to its confirmation (a hidden form field)."""
+    return json.dumps(
+        [
+            {"id": c.entry_id, "before": fingerprint(c.before), "after": to_json(c.after)}
+            for c in changes
+        ],
+        ensure_ascii=False,
+    )
+
+
+def changes_from_json(store: KbStore, text: str) -> list[Change]:
+    """The changes of a preview, checked against the files as they are now.
+
+    Raises:
+        EditConflict: an entry changed since the preview was shown.
+    """
+    files = store.read()
+    changes = []
+    for item in json.loads(text):
+        current = files.get(item["id"])
+        if fingerprint(current) != item["before"]:
+            raise EditConflict(f"{item['id']} changed since the preview; import again")
+        changes.append(Change(item["id"], current, from_json(item["after"]), "import"))
+    return changes
 
 
 def update_flags(db: Session, change: Change) -> None:

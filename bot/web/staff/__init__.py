@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from bot.web.staff import entries, history, inbox
+from bot.web.staff import entries, history, inbox, transfer
 
 router = APIRouter(prefix="/staff")
-for _module in (entries, history, inbox):
+for _module in (entries, history, inbox, transfer):
     router.include_router(_module.router)
 
 __all__ = ["router"]
