@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import DateTime, inspect, text
 from sqlalchemy.orm import Session
 
 HANDOFF_TABLE = "handoff"
+_TIME = DateTime(timezone=True)
+"""Typed result columns: SQLite hands plain SQL timestamps back as strings otherwise."""
 
 
 def _has_table(db: Session) -> bool:
@@ -29,7 +31,7 @@ def handoff_questions(db: Session, since: datetime, limit: int) -> list[dict[str
         text(
             "SELECT id, lang, question, created_at FROM handoff "
             "WHERE created_at >= :since AND question <> '' ORDER BY id DESC LIMIT :limit"
-        ),
+        ).columns(created_at=_TIME),
         {"since": since, "limit": limit},
     )
     return [dict(row._mapping) for row in rows]
@@ -53,7 +55,7 @@ def handoff_times(db: Session, since: datetime) -> list[dict[str, Any]]:
         text(
             "SELECT created_at, claimed_at, channel, lang, state FROM handoff "
             "WHERE created_at >= :since ORDER BY created_at"
-        ),
+        ).columns(created_at=_TIME, claimed_at=_TIME),
         {"since": since},
     )
     return [dict(row._mapping) for row in rows]

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.browser import axe_violations, staff_login
+from tests.e2e.browser import STAFF_PASSWORD, axe_violations, staff_login
 from tests.e2e.chat import Chat, customs, texts
 
 pytestmark = pytest.mark.e2e
@@ -50,9 +50,15 @@ def test_a_viewer_without_login_gets_the_login_page(stack, page):
 
 
 def test_a_consultant_cannot_edit_entries(stack, staff, page):
-    staff_login(page, stack.config.web_url, "consultant")
-    response = page.goto(f"{stack.config.web_url}/staff/entries/card.fees")
-    assert response is not None and response.status == 403
+    web = stack.config.web_url
+    page.goto(f"{web}/staff/entries/card.fees")  # redirected to the login form
+    page.fill("#username", "consultant")
+    page.fill("#password", STAFF_PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/staff/entries/card.fees")) as target:
+        page.click("form[action='/login'] button[type=submit]")
+    assert target.value.status == 403
+    token = page.context.cookies()
+    assert any(c["name"] == "faq_session" for c in token)  # logged in, yet refused
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(stack, staff, page):
