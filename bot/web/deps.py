@@ -40,5 +40,7 @@ def get_db(request: Request) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
-DbDep = Annotated[Session, Depends(get_db)]
+# Committed before the response is sent: a browser following a redirect (after login, say)
+# or a client reading right after a write must see what the request wrote.
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
 StoreDep = Annotated[KbStore, Depends(get_store)]
