@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +78,8 @@ class Snapshot:
     kb: KnowledgeBase
     searcher: Searcher
     files_digest: str
+    generation: int = 0
+    """Order in which knowledge bases were read; a later one is never replaced by an earlier."""
 
 
 class SearchService:
@@ -96,6 +98,8 @@ class SearchService:
         )
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._swap = threading.Lock()
+        self._generation = 0
 
     @property
     def snapshot(self) -> Snapshot:
@@ -150,35 +154,47 @@ class SearchService:
     def refresh(self) -> bool:
         """Rebuild and swap the index if the knowledge-base files changed.
 
+        Two locks: `_swap` is held only to replace the snapshot, `_lock` for a whole index
+        build. So a second edit made while the first one's index builds is still served at
+        once (same entries, new texts), and a build that finishes after a newer knowledge base
+        went live never puts the older texts back.
+
         Returns:
             True if a new knowledge base is now live.
         """
-        if files_digest(self.settings.kb_dir) == self.snapshot.files_digest:
+        digest = files_digest(self.settings.kb_dir)
+        if digest == self.snapshot.files_digest:
             return False
-        with self._lock:
-            # Another refresh may have swapped while we waited for the lock.
+        try:
+            kb = load_kb(self.settings.kb_dir)
+        except Exception:
+            log.exception("knowledge base changed but is invalid; keeping the previous one")
+            with self._swap:
+                self._snapshot = replace(self.snapshot, files_digest=digest)
+            return False
+        with self._swap:
+            self._generation += 1
+            generation = self._generation
             current = self.snapshot
-            digest = files_digest(self.settings.kb_dir)
-            if digest == current.files_digest:
-                return False
-            try:
-                kb = load_kb(self.settings.kb_dir)
-            except Exception:
-                log.exception("knowledge base changed but is invalid; keeping the previous one")
-                self._snapshot = Snapshot(current.kb, current.searcher, digest)
-                return False
-            if kb.content_hash() == current.kb.content_hash():
-                index = current.searcher.index
-            else:
-                if kb.ids == current.searcher.index.entry_ids:
-                    # Same entries, new texts (a curator's edit): serve the new answers at once
-                    # with the current index; it still ranks these entries while the new one
-                    # builds (seconds), then that one is swapped in below.
-                    self._snapshot = Snapshot(kb, current.searcher, current.files_digest)
-                index = self.load_or_build(kb)
-            self._snapshot = Snapshot(kb, Searcher(index, self.encoder, self.config), digest)
-            log.info("knowledge base reloaded: %d entries", len(kb.entries))
-            return True
+            if kb.content_hash() == current.searcher.index.kb_hash:
+                self._snapshot = Snapshot(kb, current.searcher, digest, generation)
+                return True
+            if kb.ids == current.searcher.index.entry_ids:
+                # Same entries, new texts (a curator's edit): serve them now with the current
+                # index, which still ranks these entries, until the new index is built.
+                self._snapshot = Snapshot(kb, current.searcher, current.files_digest, generation)
+        with self._lock:
+            index = self.load_or_build(kb)
+        searcher = Searcher(index, self.encoder, self.config)
+        with self._swap:
+            current = self.snapshot
+            if current.generation <= generation:
+                self._snapshot = Snapshot(kb, searcher, digest, generation)
+            elif current.kb.ids == index.entry_ids:
+                # A newer edit is already served: keep its texts, take the fresher index.
+                self._snapshot = replace(current, searcher=searcher)
+        log.info("knowledge base reloaded: %d entries", len(kb.entries))
+        return True
 
     def refresh_soon(self) -> None:
         """Start a refresh in the background now (after a console save), not at the next poll."""

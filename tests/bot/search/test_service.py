@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import yaml
@@ -136,3 +137,36 @@ def test_a_rebuild_encodes_only_the_texts_it_has_not_seen(settings, service, mon
     _add_phrasing(settings.kb_dir, "card.fees", "uk", "друге нове формулювання")
     assert service.refresh()
     assert encoded == ["друге нове формулювання"]
+
+
+def test_a_second_edit_during_a_build_is_served_at_once_and_never_rolled_back(
+    settings, service, monkeypatch
+):
+    url = service.kb.get("card.fees").sources[0]
+    real_build = service.load_or_build
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build(kb):
+        started.set()
+        release.wait(10)
+        return real_build(kb)
+
+    monkeypatch.setattr(service, "load_or_build", slow_build)
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Перша правка {url}")
+    first = threading.Thread(target=service.refresh)
+    first.start()
+    assert started.wait(10)
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Друга правка {url}")
+    second = threading.Thread(target=service.refresh)
+    second.start()
+    deadline = time.monotonic() + 10
+    while not service.kb.get("card.fees").text("uk").answer.startswith("Друга"):
+        assert time.monotonic() < deadline, "the second edit waited for the first build"
+        time.sleep(0.01)
+    release.set()
+    first.join(20)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Друга")
+    second.join(20)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Друга")
+    assert service.searcher.index.kb_hash == service.kb.content_hash()
+    assert not service.refresh()
