@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
     kb_poll_seconds: float = 2.0
     max_message_chars: int = 1000
+    rasa_url: str = "http://127.0.0.1:5005"
+    """Where the web app reaches the Rasa server's HTTP API (to send consultants' messages)."""
+    rasa_auth_token: str = Field(default="", validation_alias="RASA_AUTH_TOKEN")
+    rasa_project_dir: Path = ROOT
+    """Holds config.yml, domain.yml and data/: what retraining from the console trains on."""
     cookie_secure: bool = False
     """Send staff session cookies over HTTPS only; set true behind TLS in production."""
 

@@ -20,10 +20,18 @@ class RevisionView:
 
     @property
     def revertible(self) -> bool:
-        return not self.revision.action.startswith("confirm")
+        return self.revision.action not in NOT_REVERTIBLE and not self.revision.action.startswith(
+            "confirm"
+        )
+
+
+NOT_REVERTIBLE = frozenset({"intent"})
+"""Intent examples live in the NLU files; a wrong one is removed there (and reviewed in git)."""
 
 
 def view(revision: KbRevision) -> RevisionView:
+    if revision.action == "intent":  # `after` holds the example added, not an entry
+        return RevisionView(revision, ["example"], [DiffLine("+", revision.after or "")])
     before, after = from_json(revision.before), from_json(revision.after)
     return RevisionView(revision, changed_fields(before, after), entry_diff(before, after))
 

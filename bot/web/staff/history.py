@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.curation.history import revisions
+from bot.curation.history import revisions, view
 from bot.curation.store import EditConflict, InvalidEdit
 from bot.db.curation import KbRevision
 from bot.web.deps import DbDep, SearchDep, StoreDep
@@ -37,7 +37,7 @@ async def revert(
 ) -> Response:
     """Put the entry back as it was before this change (recorded as a change of its own)."""
     revision = db.get(KbRevision, revision_id)
-    if revision is None or revision.action.startswith("confirm"):
+    if revision is None or not view(revision).revertible:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such change")
     try:
         await run_in_threadpool(store.revert, db, user.username, revision)
