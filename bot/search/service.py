@@ -182,7 +182,9 @@ class SearchService:
             if kb.ids == current.searcher.index.entry_ids:
                 # Same entries, new texts (a curator's edit): serve them now with the current
                 # index, which still ranks these entries, until the new index is built.
-                self._snapshot = Snapshot(kb, current.searcher, current.files_digest, generation)
+                # The files' digest goes live too: a revert that restores the previous bytes
+                # during this build must be noticed as a change, not as "nothing new".
+                self._snapshot = Snapshot(kb, current.searcher, digest, generation)
         with self._lock:
             index = self.load_or_build(kb)
         searcher = Searcher(index, self.encoder, self.config)

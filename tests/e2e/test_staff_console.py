@@ -128,19 +128,33 @@ def test_a_polish_edit_flags_the_three_other_languages(stack, staff, page):
     assert page.locator("h2 .badge.warn").count() == 2
 
 
+UNANSWERED = (
+    # Search says no_match for these; the NLU model might still read one as another intent
+    # ("automat" once became bot_challenge), so the test takes the first the inbox shows.
+    "Czy przy urzędzie na Przy Rondzie jest parking dla rowerów?",
+    "Czy w urzędzie jest toaleta dla interesantów?",
+)
+
+
 def test_an_unanswered_question_from_the_chat_becomes_a_phrasing(stack, staff, page):
     web = stack.config.web_url
-    question = "Czy w urzędzie na Przy Rondzie jest automat z kawą?"  # search: no_match
-    _, found = _bot_answer(stack, question)
-    assert not any("kb_id" in c for c in found), found
     staff_login(page, web, "curator")
-    page.goto(f"{web}/staff/inbox")
+    question = ""
+    for candidate in UNANSWERED:
+        _, found = _bot_answer(stack, candidate)
+        if any("kb_id" in c for c in found):
+            continue
+        page.goto(f"{web}/staff/inbox")
+        if page.locator("q", has_text=candidate).count():
+            question = candidate
+            break
+    assert question, "no unanswered question reached the inbox"
     group = page.locator("section.inbox-group", has=page.locator("q", has_text=question)).first
     item = group.locator("li", has=page.locator("q", has_text=question)).first
     item.locator("select").select_option("office.location_hours")
     with page.expect_navigation():
         item.locator("button", has_text="Add as phrasing").click()
     assert page.locator("q", has_text=question).count() == 0
-    _until(lambda: {"kb_id": "office.location_hours"} in _bot_answer(stack, question)[1], 60)
+    _until(lambda: {"kb_id": "office.location_hours"} in _bot_answer(stack, question)[1], 90)
     page.goto(f"{web}/staff/entries/office.location_hours/history")
     assert "phrasing" in page.locator("li.revision").first.inner_text()

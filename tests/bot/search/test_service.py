@@ -170,3 +170,36 @@ def test_a_second_edit_during_a_build_is_served_at_once_and_never_rolled_back(
     assert service.kb.get("card.fees").text("uk").answer.startswith("Друга")
     assert service.searcher.index.kb_hash == service.kb.content_hash()
     assert not service.refresh()
+
+
+def test_restoring_the_previous_files_during_a_build_is_served_at_once(
+    settings, service, monkeypatch
+):
+    path = settings.kb_dir / "card.yml"
+    original_bytes = path.read_bytes()
+    original = service.kb.get("card.fees").text("uk").answer
+    url = service.kb.get("card.fees").sources[0]
+    real_build = service.load_or_build
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build(kb):
+        started.set()
+        release.wait(10)
+        return real_build(kb)
+
+    monkeypatch.setattr(service, "load_or_build", slow_build)
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Тимчасова правка {url}")
+    first = threading.Thread(target=service.refresh)
+    first.start()
+    assert started.wait(10)
+    path.write_bytes(original_bytes)  # a revert: exactly the bytes the index was built from
+    second = threading.Thread(target=service.refresh)
+    second.start()
+    deadline = time.monotonic() + 10
+    while service.kb.get("card.fees").text("uk").answer != original:
+        assert time.monotonic() < deadline, "the revert waited for the build"
+        time.sleep(0.01)
+    release.set()
+    first.join(20)
+    second.join(20)
+    assert service.kb.get("card.fees").text("uk").answer == original
