@@ -16,6 +16,7 @@ from actions.context import (
     refusal_for,
     reply_language,
 )
+from actions.handoff import in_handoff, relay_to_consultant, wants_to_stop
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
 from bot.kb.model import LANGUAGES
@@ -39,7 +40,11 @@ def opening_events(
 
 
 class ActionSetLanguage(Action):
-    """Runs first in every turn: sets the `language` slot by design.md's rules."""
+    """Runs first in every turn: sets the `language` slot by design.md's rules.
+
+    During a handoff it relays the message to the consultants instead, and the bot stays
+    silent.
+    """
 
     def name(self) -> str:
         return "action_set_language"
@@ -47,6 +52,12 @@ class ActionSetLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        events: list[EventType] = []
+        if in_handoff(tracker) and not wants_to_stop(tracker):
+            relayed = await relay_to_consultant(dispatcher, tracker, domain)
+            if relayed is not None:
+                return relayed
+            events.append(SlotSet("handoff_state", None))  # handed back meanwhile
         text = message_text(tracker)
         current = tracker.get_slot("language")
         locked = current if tracker.get_slot("language_locked") else None
@@ -57,7 +68,8 @@ class ActionSetLanguage(Action):
             except WebAppError:
                 log.warning("language detection unavailable; keeping %s", current, exc_info=True)
         lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
-        events: list[EventType] = [] if lang == current else [SlotSet("language", lang)]
+        if lang != current:
+            events.append(SlotSet("language", lang))
         events += opening_events(dispatcher, tracker, domain, lang)
         refusal = refusal_for(text)
         if refusal is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -16,14 +17,17 @@ class WebAppError(Exception):
 class WebAppClient:
     """Async HTTP client for the web app; one connection pool per action-server process."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0):
+    def __init__(self, base_url: str, timeout: float = 10.0, internal_token: str = ""):
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._headers = {"X-Internal-Token": internal_token} if internal_token else {}
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(base_url=self._base_url, timeout=self._timeout)
+            self._client = httpx.AsyncClient(
+                base_url=self._base_url, timeout=self._timeout, headers=self._headers
+            )
         return self._client
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +71,30 @@ class WebAppClient:
         }
         await self._post("/api/feedback", body)
 
+    async def start_handoff(
+        self,
+        sender_id: str,
+        channel: str,
+        lang: str,
+        question: str,
+        transcript: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        body = {
+            "sender_id": sender_id,
+            "channel": channel,
+            "lang": lang,
+            "question": question[:4000],
+            "transcript": transcript,
+        }
+        return await self._post("/api/handoffs", body)
+
+    async def relay(self, sender_id: str, text: str, ts: float | None) -> dict[str, Any]:
+        return await self._post(f"/api/handoffs/{quote(sender_id, safe='')}/messages",
+                                {"text": text[:4000], "ts": ts})  # fmt: skip
+
+    async def end_handoff(self, sender_id: str) -> dict[str, Any]:
+        return await self._post(f"/api/handoffs/{quote(sender_id, safe='')}/end", {})
+
 
 _client: WebAppClient | None = None
 
@@ -76,7 +104,9 @@ def get_webapp() -> WebAppClient:
     global _client
     if _client is None:
         settings = get_action_settings()
-        _client = WebAppClient(settings.webapp_url, settings.webapp_timeout)
+        _client = WebAppClient(
+            settings.webapp_url, settings.webapp_timeout, settings.internal_token
+        )
     return _client
 
 

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -98,6 +99,11 @@ def train_if_needed() -> Path:
     return model
 
 
+def _secret(variable: str) -> str:
+    # One random value per stack unless configured: nothing guessable is ever the default.
+    return os.environ.get(variable) or secrets.token_urlsafe(24)
+
+
 @dataclass
 class StackConfig:
     """Ports, folders and databases of one running stack."""
@@ -109,6 +115,10 @@ class StackConfig:
     database_url: str = ""
     tracker_url: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
+    rasa_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
+    """Guards Rasa's HTTP API, which the web app uses to send consultants' messages."""
+    internal_token: str = field(default_factory=lambda: _secret("FAQ_INTERNAL_TOKEN"))
+    """Guards the web app's internal handoff API, which the action server uses."""
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -167,6 +177,9 @@ class StackConfig:
             "ACTION_ENDPOINT_URL": f"{self.actions_url}/webhook",
             "FAQ_WEBAPP_URL": self.web_url,
             "FAQ_RASA_PUBLIC_URL": self.rasa_url,
+            "FAQ_RASA_URL": self.rasa_url,
+            "RASA_AUTH_TOKEN": self.rasa_token,
+            "FAQ_INTERNAL_TOKEN": self.internal_token,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
             **QUIET_RASA,
@@ -214,7 +227,7 @@ class Stack:
                     str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(self.model),
                     "--port", str(c.rasa_port), "--interface", "127.0.0.1",
                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                    "--cors", "*",
+                    "--cors", "*", "--enable-api", "--auth-token", c.rasa_token,
                 ],
                 f"{c.rasa_url}/",
             ),

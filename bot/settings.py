@@ -29,9 +29,24 @@ class Settings(BaseSettings):
     """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
     kb_poll_seconds: float = 2.0
     max_message_chars: int = 1000
+    domain_path: Path = ROOT / "domain.yml"
     rasa_url: str = "http://127.0.0.1:5005"
     """Where the web app reaches the Rasa server's HTTP API (to send consultants' messages)."""
     rasa_auth_token: str = Field(default="", validation_alias="RASA_AUTH_TOKEN")
+    internal_token: str = ""
+    """Shared with the action server; required on the internal handoff API when set."""
+    handoff_hours: str = "Mon-Fri 07:30-15:30"
+    handoff_timezone: str = "Europe/Warsaw"
+    handoff_claim_timeout: float = 600.0
+    """Seconds a conversation may wait in the queue before it becomes a ticket."""
+    consultant_presence_seconds: float = 30.0
+    handoff_poll_seconds: float = 1.0
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "info.opt@muw.pl"
     rasa_project_dir: Path = ROOT
     """Holds config.yml, domain.yml and data/: what retraining from the console trains on."""
     cookie_secure: bool = False

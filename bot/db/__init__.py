@@ -2,12 +2,25 @@
 
 from bot.db.curation import InboxHandled, KbRevision, TranslationFlag
 from bot.db.engine import Database
-from bot.db.models import Base, Feedback, LoginAttempt, QuestionLog, StaffSession, User
+from bot.db.models import (
+    Base,
+    ConsultantPresence,
+    Feedback,
+    Handoff,
+    HandoffMessage,
+    LoginAttempt,
+    QuestionLog,
+    StaffSession,
+    User,
+)
 
 __all__ = [
     "Base",
+    "ConsultantPresence",
     "Database",
     "Feedback",
+    "Handoff",
+    "HandoffMessage",
     "InboxHandled",
     "KbRevision",
     "LoginAttempt",

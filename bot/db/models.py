@@ -1,10 +1,19 @@
-"""Tables: what users asked and how they rated the answers; staff accounts and sessions."""
+"""Tables: what users asked and how they rated the answers; staff accounts; handoffs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -94,3 +103,77 @@ class LoginAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class Handoff(Base):
+    """A conversation handed to the consultants: queued, active, or a ticket.
+
+    States: `queued` (waiting for a consultant), `active` (claimed), `ticket_draft` (nobody
+    can take it; the user is leaving a message and an e-mail address), `ticket` (left, waiting
+    for an answer by e-mail), `closed`.
+    """
+
+    __tablename__ = "handoff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(32), default="")
+    lang: Mapped[str] = mapped_column(String(8))
+    question: Mapped[str] = mapped_column(Text, default="")
+    """The message that led to the handoff."""
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    """Why a ticket: `outside_hours`, `nobody_online` or `not_claimed`."""
+    consultant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    resolution: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    synced_until: Mapped[float] = mapped_column(Float, default=0.0)
+    """Timestamp of the last Rasa tracker event copied into the transcript."""
+
+    consultant: Mapped[User | None] = relationship(lazy="joined")
+
+
+class HandoffMessage(Base):
+    """One line of a handoff's transcript; consultant lines and notices are also an outbox.
+
+    `author` is `user`, `bot`, `consultant` or `notice` (a response the bot sends on the
+    consultants' behalf, e.g. "a consultant has joined"; `text` holds the response name).
+    """
+
+    __tablename__ = "handoff_message"
+    __table_args__ = (UniqueConstraint("handoff_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    kb_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    consultant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"), nullable=True
+    )
+    source_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """For lines copied from Rasa: the event's timestamp, so a line is copied only once."""
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    delivered: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    """False while a consultant line or notice still has to reach the user."""
+
+
+class ConsultantPresence(Base):
+    """Whether a consultant is taking chats; refreshed by the open console."""
+
+    __tablename__ = "consultant_presence"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,10 +16,14 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.curation.store import KbStore
 from bot.db import Database
+from bot.handoff.hours import OfficeHours
+from bot.handoff.pump import HandoffPump
+from bot.handoff.rasa_client import RasaClient
 from bot.lang import LanguageDetector, lexicon_from_nlu
+from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
-from bot.web.routers import auth, feedback, health, language, pages, search
+from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.security import LoginRequired
 from bot.web.staff import router as staff_router
 
@@ -49,6 +53,8 @@ def create_app(
 ) -> FastAPI:
     """Build the app; heavy resources load in the lifespan, not here."""
     settings = settings or get_settings()
+    # A typo in the working hours must stop the start-up, not surface in the first handoff.
+    hours = OfficeHours.parse(settings.handoff_hours, settings.handoff_timezone)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,17 +69,28 @@ def create_app(
         app.state.detector = detector
         app.state.db = database
         app.state.kb_store = KbStore(settings.kb_dir)
-        watcher = asyncio.create_task(_watch_kb(service, settings.kb_poll_seconds))
+        app.state.hours = hours
+        app.state.domain = load_domain(settings.domain_path)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
+        app.state.pump = HandoffPump(
+            database, rasa, app.state.domain, hours, settings.handoff_claim_timeout
+        )
+        tasks = [
+            asyncio.create_task(_watch_kb(service, settings.kb_poll_seconds)),
+            asyncio.create_task(app.state.pump.run(settings.handoff_poll_seconds)),
+        ]
         try:
             yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await rasa.aclose()
             database.dispose()
 
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
-    for module in (health, search, feedback, language, pages, auth):
+    for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)

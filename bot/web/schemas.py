@@ -59,3 +59,51 @@ class DetectRequest(BaseModel):
 
 class DetectResponse(BaseModel):
     lang: Lang | None
+
+
+class TranscriptLine(BaseModel):
+    author: Literal["user", "bot"]
+    text: str = Field(max_length=4000)
+    kb_id: str | None = Field(default=None, max_length=128)
+    ts: float | None = None
+
+
+class HandoffRequest(BaseModel):
+    """The action server asks for a consultant on behalf of a user."""
+
+    sender_id: str = Field(min_length=1, max_length=128)
+    channel: str = Field(default="", max_length=32)
+    lang: Lang = "pl"
+    question: str = Field(default="", max_length=4000)
+    transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
+
+
+class HandoffOut(BaseModel):
+    open: bool
+    state: str = ""
+    reason: str = ""
+    position: int = 0
+    hours: str = ""
+    needs: str | None = None
+    """For a ticket draft: what the user still has to give, `message` or `email`."""
+
+
+class RelayRequest(BaseModel):
+    """A user's message during a handoff, relayed by the action server."""
+
+    text: str = Field(max_length=MAX_TEXT * 4)
+    ts: float | None = None
+
+
+class ReplyRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=4000)
+
+    _text = field_validator("text")(_clean)
+
+
+class HandBackRequest(BaseModel):
+    resolved: bool = False
+
+
+class PresenceRequest(BaseModel):
+    available: bool

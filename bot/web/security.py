@@ -15,11 +15,12 @@ from fastapi import Depends, HTTPException, Request, status
 
 from bot.auth import session_user
 from bot.db.models import StaffSession, User
-from bot.web.deps import DbDep
+from bot.web.deps import DbDep, SettingsDep
 
 SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
 
 
 class LoginRequired(Exception):
@@ -90,3 +91,24 @@ def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
 AdminDep = Annotated[User, Depends(require_role("admin"))]
 CuratorDep = Annotated[User, Depends(require_role("curator"))]
 ConsultantDep = Annotated[User, Depends(require_role("consultant"))]
+
+
+def check_internal(request: Request, settings: SettingsDep) -> None:
+    """Only the action server may use the internal API.
+
+    With `FAQ_INTERNAL_TOKEN` set (as `make run` does) the request must carry it in
+    `X-Internal-Token`; without one, only loopback clients are admitted.
+
+    Raises:
+        HTTPException: 403 otherwise.
+    """
+    if settings.internal_token:
+        sent = request.headers.get("x-internal-token", "")
+        if secrets.compare_digest(sent, settings.internal_token):
+            return
+    elif request.client and request.client.host in LOOPBACK:
+        return
+    raise HTTPException(status.HTTP_403_FORBIDDEN, "internal API")
+
+
+Internal = Depends(check_internal)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from bot.settings import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,3 +41,36 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Accessibility violations axe-core finds on the current page."""
     page.add_script_tag(path=str(AXE))
     return page.evaluate("async () => (await axe.run(document)).violations")
+
+
+def open_panel(page: Any) -> None:
+    page.click("#infoopt-chat-launcher")
+    page.wait_for_selector("#infoopt-chat-panel", state="visible")
+
+
+def send(page: Any, text: str) -> None:
+    page.fill("#infoopt-chat-input", text)
+    page.press("#infoopt-chat-input", "Enter")
+
+
+def bot_messages(page: Any) -> list[str]:
+    return page.locator("#infoopt-chat-log .ic-msg.ic-bot").all_inner_texts()
+
+
+def wait_for_bot_text(page: Any, fragment: str, timeout: float = 30_000) -> None:
+    """Wait for a bot bubble showing `fragment` (markdown bold is rendered, so drop it)."""
+    fragment = fragment.replace("**", "")
+    page.wait_for_function(
+        """fragment => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
+            .some(m => m.innerText.includes(fragment))""",
+        arg=fragment,
+        timeout=timeout,
+    )
+
+
+def kb_answer_start(lang: str, entry_id: str) -> str:
+    for path in (ROOT / "data" / "kb").glob("*.yml"):
+        for entry in (yaml.safe_load(path.read_text()) or {}).get("entries", []):
+            if entry["id"] == entry_id:
+                return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
+    raise KeyError(entry_id)

@@ -44,3 +44,13 @@ def response_text(domain: dict[str, Any], name: str, lang: str) -> str:
 
 def first_paragraph(text: str) -> str:
     return text.strip().split("\n\n")[0].strip()
+
+
+def handoff_replies(domain: dict[str, Any], lang: str) -> dict[str, str]:
+    """The fixed start of each reply to a request for a person, by its `handoff` payload.
+
+    Whether the conversation is queued or becomes a ticket depends on whether a consultant
+    is online, so tests that do not control that accept either.
+    """
+    names = {"queued": "utter_handoff_queued", "ticket": "utter_handoff_unavailable"}
+    return {k: response_text(domain, v, lang).split("{")[0].strip() for k, v in names.items()}

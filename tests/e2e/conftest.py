@@ -47,6 +47,8 @@ def stack(
             "TELEGRAM_API_BASE_URL": telegram.base_url,
             # Only handed to setWebhook (recorded by the fake); nothing connects to it.
             "TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/webhooks/telegram/webhook",
+            # Consultants work around the clock here; test_handoff_tickets covers the rest.
+            "FAQ_HANDOFF_HOURS": "always",
         },
     )
     with Stack(config, rasa_model).running() as running:
@@ -63,16 +65,21 @@ def chat(stack: Stack) -> Chat:
     return Chat(stack.config.rasa_url)
 
 
-@pytest.fixture(scope="session")
-def staff(stack: Stack) -> dict[str, tuple[str, str]]:
-    """The `STAFF` accounts, created in the stack's database (password `STAFF_PASSWORD`)."""
-    database = Database(stack.config.db_url)
+def create_staff(db_url: str) -> dict[str, tuple[str, str]]:
+    """Create the `STAFF` accounts (password `STAFF_PASSWORD`) in a stack's database."""
+    database = Database(db_url)
     database.create_all()
     with database.session() as db:
         for username, (role, languages) in STAFF.items():
             create_user(db, username, STAFF_PASSWORD, role, languages)
     database.dispose()
     return STAFF
+
+
+@pytest.fixture(scope="session")
+def staff(stack: Stack) -> dict[str, tuple[str, str]]:
+    """The `STAFF` accounts in the session stack's database."""
+    return create_staff(stack.config.db_url)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import sqlite3
 import httpx
 import pytest
 
-from tests.e2e.chat import Chat, customs, first_paragraph, response_text, texts
+from tests.e2e.chat import Chat, customs, first_paragraph, handoff_replies, response_text, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +41,19 @@ def test_weather_gets_an_apology_and_a_consultant_offer(chat, domain):
     assert response_text(domain, "utter_offer_handoff", "en") in reply
 
 
-def test_asking_for_a_person_in_polish_gets_the_offer_in_polish(chat, domain):
+def test_asking_for_a_person_in_polish_starts_a_handoff_in_polish(chat, domain):
     messages = chat.say("chcę rozmawiać z człowiekiem")
-    assert {"handoff": "offered"} in customs(messages)
-    assert response_text(domain, "utter_offer_handoff", "pl") in texts(messages)
+    [payload] = [c for c in customs(messages) if "handoff" in c]
+    assert payload["handoff"] in ("queued", "ticket")  # a ticket when no consultant is online
+    assert handoff_replies(domain, "pl")[payload["handoff"]] in texts(messages)
+    relayed = chat.say("Ile kosztuje karta pobytu?")  # goes to the consultants, not to search
+    if payload["handoff"] == "queued":
+        assert relayed == []
+    else:
+        assert response_text(domain, "utter_ticket_ask_email", "pl") in texts(relayed)
+    ended = chat.say("nie potrzebuję już pomocy")
+    assert response_text(domain, "utter_handoff_ended", "pl") in texts(ended)
+    assert {"kb_id": "card.fees"} in customs(chat.say("Ile kosztuje karta pobytu?"))
 
 
 def test_a_declined_offer_is_not_repeated_on_the_next_miss(chat, domain):

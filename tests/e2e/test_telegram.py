@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from connectors.telegram_format import to_html
-from tests.e2e.chat import first_paragraph, response_text
+from tests.e2e.chat import first_paragraph, handoff_replies, response_text
+from tests.e2e.consultant import Consultant
 from tests.e2e.fake_telegram import TELEGRAM_SECRET
 
 pytestmark = pytest.mark.e2e
@@ -211,3 +212,24 @@ def test_long_polling_feeds_the_same_webhook(stack, telegram, domain):
     )
     assert telegram.sent("deleteWebhook")
     wait_for_text(telegram, chat, shown(domain, "utter_greet", "pl"))
+
+
+def test_handoff_over_telegram(stack, telegram, staff, domain):
+    consultant = Consultant(stack.config.web_url, "consultant")
+    chat_id = next(_chats)
+    post(stack, message_update(chat_id, "Як продовжити візу студенту?"))
+    wait_for_text(telegram, chat_id, "INFO.OPT")
+    post(stack, message_update(chat_id, "/human"))
+    wait_for_text(telegram, chat_id, handoff_replies(domain, "uk")["queued"])
+    handoff = consultant.wait_for("queue", "Як продовжити візу студенту?")
+    assert handoff["channel"] == "telegram"
+    assert consultant.post(f"conversations/{handoff['id']}/claim").status_code == 200
+    wait_for_text(telegram, chat_id, shown(domain, "utter_handoff_claimed", "uk"))
+    consultant.post(f"conversations/{handoff['id']}/messages", {"text": "Вітаю, це Марія <3"})
+    wait_for_text(telegram, chat_id, "Вітаю, це Марія &lt;3")  # escaped for Telegram's HTML
+    post(stack, message_update(chat_id, "Дякую! Моя віза закінчується за тиждень"))
+    consultant.wait_for_line(handoff["id"], "user", "закінчується за тиждень")
+    consultant.post(f"conversations/{handoff['id']}/handback", {"resolved": False})
+    wait_for_text(telegram, chat_id, shown(domain, "utter_handoff_returned", "uk"))
+    post(stack, message_update(chat_id, "скільки коштує карта побиту?"))
+    wait_for_text(telegram, chat_id, shown(domain, "utter_ask_helpful", "uk"))

@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 
 from bot.settings import ROOT
-from tests.e2e.browser import axe_violations
-from tests.e2e.chat import first_paragraph, response_text
+from tests.e2e.browser import (
+    axe_violations,
+    bot_messages,
+    kb_answer_start,
+    open_panel,
+    send,
+    wait_for_bot_text,
+)
+from tests.e2e.chat import first_paragraph, handoff_replies, response_text
 
 pytestmark = pytest.mark.e2e
 
@@ -28,41 +35,6 @@ def page(browser, stack) -> Iterator[Any]:
     page.goto(f"{stack.config.web_url}/")
     yield page
     context.close()
-
-
-def open_panel(page: Any) -> None:
-    page.click("#infoopt-chat-launcher")
-    page.wait_for_selector("#infoopt-chat-panel", state="visible")
-
-
-def send(page: Any, text: str) -> None:
-    page.fill("#infoopt-chat-input", text)
-    page.press("#infoopt-chat-input", "Enter")
-
-
-def bot_messages(page: Any) -> list[str]:
-    return page.locator("#infoopt-chat-log .ic-msg.ic-bot").all_inner_texts()
-
-
-def wait_for_bot_text(page: Any, fragment: str, timeout: float = 30_000) -> None:
-    """Wait for a bot bubble showing `fragment` (markdown bold is rendered, so drop it)."""
-    fragment = fragment.replace("**", "")
-    page.wait_for_function(
-        """fragment => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
-            .some(m => m.innerText.includes(fragment))""",
-        arg=fragment,
-        timeout=timeout,
-    )
-
-
-def kb_answer_start(lang: str, entry_id: str) -> str:
-    import yaml
-
-    for path in (ROOT / "data" / "kb").glob("*.yml"):
-        for entry in (yaml.safe_load(path.read_text()) or {}).get("entries", []):
-            if entry["id"] == entry_id:
-                return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
-    raise KeyError(entry_id)
 
 
 def test_ukrainian_question_quick_reply_and_history(page, domain):
@@ -164,7 +136,11 @@ def test_consultant_button_and_unread_badge(page, domain):
     assert int(page.inner_text("#infoopt-chat-badge")) >= 1
     open_panel(page)
     assert page.locator("#infoopt-chat-badge").is_hidden()
-    wait_for_bot_text(page, response_text(domain, "utter_offer_handoff", "uk"))
+    wait_for_bot_text(page, "INFO.OPT")
+    started = handoff_replies(domain, "uk").values()
+    assert any(any(text in shown for text in started) for shown in bot_messages(page))
+    send(page, "мені більше не потрібна допомога")
+    wait_for_bot_text(page, response_text(domain, "utter_handoff_ended", "uk"))
 
 
 def test_messages_typed_while_offline_are_sent_after_reconnecting(page, stack, domain):

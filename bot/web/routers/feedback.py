@@ -8,8 +8,9 @@ from bot.db import Feedback
 from bot.privacy import redact
 from bot.web.deps import DbDep, SearchDep
 from bot.web.schemas import FeedbackRequest
+from bot.web.security import Internal
 
-router = APIRouter(prefix="/api", tags=["feedback"])
+router = APIRouter(prefix="/api", tags=["feedback"], dependencies=[Internal])
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)

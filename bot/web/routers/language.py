@@ -6,8 +6,9 @@ from fastapi import APIRouter
 
 from bot.web.deps import DetectorDep
 from bot.web.schemas import DetectRequest, DetectResponse
+from bot.web.security import Internal
 
-router = APIRouter(prefix="/api", tags=["language"])
+router = APIRouter(prefix="/api", tags=["language"], dependencies=[Internal])
 
 
 @router.post("/detect-language", response_model=DetectResponse)

@@ -12,8 +12,9 @@ from bot.privacy import redact
 from bot.search.searcher import Decision, clarify_choices
 from bot.web.deps import DbDep, DetectorDep, SearchDep
 from bot.web.schemas import EntryOut, Lang, SearchRequest, SearchResponse
+from bot.web.security import Internal
 
-router = APIRouter(prefix="/api", tags=["search"])
+router = APIRouter(prefix="/api", tags=["search"], dependencies=[Internal])
 
 
 def entry_out(entry: Entry, lang: str, score: float = 1.0) -> EntryOut:

@@ -37,6 +37,7 @@
     lang: 'infoopt-chat:lang',
     open: 'infoopt-chat:open',
     unread: 'infoopt-chat:unread',
+    human: 'infoopt-chat:human',
   };
 
   // Every string the widget shows or announces. Messages from the assistant come translated
@@ -240,6 +241,8 @@
     limitCount: 0, // the length shown in the too-long note; 0 when the note is hidden
     quickRepliesFor: null, // the history entry whose quick replies are on screen
     timers: { typing: 0, status: 0, io: 0 },
+    // While a consultant has the conversation the bot is silent: no "assistant is typing".
+    withHuman: store.get(KEYS.human) === 'true',
   };
   const nodes = new Map(); // history entry → its element in the log
   const ui = {};
@@ -748,7 +751,7 @@
       session_id: state.sessionId,
       metadata: { language: lang || state.lang },
     });
-    showTyping();
+    if (!state.withHuman) showTyping();
   }
 
   function newEntry(from, text) {
@@ -886,6 +889,12 @@
   function onBotUttered(data) {
     if (!data || typeof data !== 'object') return;
     // {custom: …} carries machine-readable data (entry ids, hand-off states): never shown.
+    const handoff = data.custom && typeof data.custom === 'object' ? data.custom.handoff : null;
+    if (typeof handoff === 'string' && handoff !== 'offered') {
+      state.withHuman = handoff === 'queued' || handoff === 'active';
+      store.set(KEYS.human, String(state.withHuman));
+      if (state.withHuman) hideTyping();
+    }
     const text = typeof data.text === 'string' ? data.text : '';
     if (!text.trim()) return;
     const replies = Array.isArray(data.quick_replies) ? data.quick_replies : [];

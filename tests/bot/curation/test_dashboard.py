@@ -5,17 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from bot.curation import dashboard
-from bot.db import Database, Feedback, QuestionLog
+from bot.db import Database, Feedback, Handoff, QuestionLog
 
 TODAY = date(2026, 11, 20)
 NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)
-# The columns agreed with the consultant console (issue #6); created here by hand.
-HANDOFF_DDL = """CREATE TABLE handoff (id INTEGER PRIMARY KEY, sender_id VARCHAR(128),
-  channel VARCHAR(32), lang VARCHAR(8), question TEXT, state VARCHAR(16),
-  created_at TIMESTAMP, claimed_at TIMESTAMP, closed_at TIMESTAMP)"""
 
 
 @pytest.fixture
@@ -58,15 +53,14 @@ def test_questions_conversations_rates_and_entries(db):
 
 
 def test_handoffs_per_day_and_waiting_times(db):
-    board = dashboard.build(db, days=7, today=TODAY)
-    assert sum(d.handoffs for d in board.days) == 0  # no handoff table yet: nothing, no error
-    db.execute(text(HANDOFF_DDL))
     for i, wait in enumerate((60, 180, None)):
-        db.execute(
-            text("INSERT INTO handoff (sender_id, channel, lang, question, state, created_at,"
-                 " claimed_at) VALUES (:s, 'rest', 'uk', 'q', 'closed', :c, :cl)"),
-            {"s": f"s{i}", "c": NOON, "cl": NOON + timedelta(seconds=wait) if wait else None},
+        db.add(
+            Handoff(
+                sender_id=f"s{i}", channel="rest", lang="uk", question="q", state="closed",
+                created_at=NOON, claimed_at=NOON + timedelta(seconds=wait) if wait else None,
+            )
         )  # fmt: skip
+    db.flush()
     board = dashboard.build(db, days=7, today=TODAY)
     assert board.days[-1].handoffs == 3
     assert board.days[-1].median_wait == 120

@@ -19,6 +19,7 @@ ROLES = {"admin": "pl,en,uk,ru", "curator": "pl,en,uk,ru", "consultant": "uk,ru"
 
 @pytest.fixture
 def staff_app(settings):
+    settings = settings.model_copy(update={"handoff_hours": "always"})
     service = SearchService(settings, encoder=FakeEncoder())
     app = create_app(settings, service)
     with TestClient(app) as client:

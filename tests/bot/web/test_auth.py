@@ -56,3 +56,16 @@ def test_next_is_followed_only_for_local_paths(login):
         follow_redirects=False,
     )  # fmt: skip
     assert response.headers["location"] == "/staff/"
+
+
+def test_logout_needs_the_csrf_token_and_then_ends_the_session(login):
+    client = login("consultant")
+    token = client.cookies[SESSION_COOKIE]
+    assert client.post("/logout", follow_redirects=False).status_code == 403
+    page = client.get("/consultant/")
+    response = client.post(
+        "/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    client.cookies.set(SESSION_COOKIE, token)
+    assert client.get("/consultant/", follow_redirects=False).status_code == 303

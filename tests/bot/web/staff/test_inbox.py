@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from bot.db import Feedback, QuestionLog
+from bot.db import Feedback, Handoff, QuestionLog
 from tests.bot.web.conftest import csrf_of
 
 QUESTION = "czy mozna przyjsc do urzedu z psem"
@@ -65,3 +65,12 @@ def test_a_group_can_be_dismissed(staff_app, login):
     assert len(keys) == 2
     client.post("/staff/inbox/dismiss", data={"csrf_token": csrf_of(page), "keys": keys})
     assert "Nothing to review" in client.get("/staff/inbox").text
+
+
+def test_questions_that_led_to_a_handoff_are_in_the_inbox(staff_app, login):
+    client = login("curator")
+    with client.app.state.db.session() as db:
+        db.add(Handoff(sender_id="h", channel="rest", lang="uk", state="queued",
+                       question="хочу поговорити про свою справу"))  # fmt: skip
+    page = client.get("/staff/inbox").text
+    assert "хочу поговорити про свою справу" in page and "handoff: 1" in page

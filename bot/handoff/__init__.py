@@ -1,0 +1,1 @@
+"""Handing conversations over to INFO.OPT's consultants: queue, claims, transcripts, tickets."""

@@ -1,0 +1,195 @@
+"""The web app's background work for handoffs, one step per second.
+
+- deliver consultant messages and notices to users through Rasa, in order, retrying until
+  Rasa accepts them;
+- copy user messages from Rasa's trackers into open handoffs' transcripts (the action server
+  relays them at once; this catches what arrived while the web app was down);
+- turn conversations nobody claimed in time into ticket drafts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from bot.db import Database, Handoff, HandoffMessage
+from bot.handoff import service
+from bot.handoff.hours import OfficeHours
+from bot.handoff.rasa_client import RasaClient, RasaError
+from bot.responses import day_names, variation_for
+
+log = logging.getLogger(__name__)
+
+SLOT_AFTER = {
+    service.NOTICE_CLAIMED: "active",
+    service.NOTICE_RETURNED: None,
+    service.NOTICE_RESOLVED: None,
+    service.NOTICE_TIMEOUT: "ticket_draft",
+}
+"""The `handoff_state` slot after each notice."""
+PAYLOAD_AFTER = {
+    service.NOTICE_CLAIMED: "active",
+    service.NOTICE_RETURNED: "closed",
+    service.NOTICE_RESOLVED: "closed",
+    service.NOTICE_TIMEOUT: "ticket",
+}
+"""The `{"handoff": ...}` payload each notice carries (REST clients and the widget read it)."""
+
+
+@dataclass
+class Outgoing:
+    """Undelivered lines of one conversation, as Rasa events."""
+
+    sender_id: str
+    ids: list[int]
+    events: list[dict[str, Any]]
+
+
+def render_notice(domain: dict[str, Any], name: str, lang: str, hours: OfficeHours) -> str:
+    """A notice's text in `lang`, with `{hours}` filled in."""
+    text = str(variation_for(domain, name, lang).get("text") or "")
+    return text.replace("{hours}", hours.describe(day_names(domain, lang)))
+
+
+def events_for(
+    line: HandoffMessage, handoff: Handoff, domain: dict[str, Any], hours: OfficeHours
+) -> list[dict[str, Any]]:
+    """The Rasa events that deliver one outbox line."""
+    now = time.time()
+    if line.author == "consultant":
+        return [
+            {"event": "bot", "text": line.text, "timestamp": now,
+             "metadata": {"handoff_line": line.id}}
+        ]  # fmt: skip
+    events: list[dict[str, Any]] = [
+        {
+            "event": "bot",
+            "text": render_notice(domain, line.text, handoff.lang, hours),
+            "data": {"custom": {"handoff": PAYLOAD_AFTER.get(line.text, handoff.state)}},
+            "timestamp": now,
+            "metadata": {"handoff_line": line.id},
+        }
+    ]
+    if line.text in SLOT_AFTER:
+        events.append(
+            {"event": "slot", "name": "handoff_state", "value": SLOT_AFTER[line.text],
+             "timestamp": now}
+        )  # fmt: skip
+    return events
+
+
+class HandoffPump:
+    """Runs `step()` every `every` seconds until cancelled."""
+
+    def __init__(
+        self,
+        database: Database,
+        rasa: RasaClient,
+        domain: dict[str, Any],
+        hours: OfficeHours,
+        claim_timeout: float,
+        sync_every: float = 5.0,
+    ):
+        self.database = database
+        self.rasa = rasa
+        self.domain = domain
+        self.hours = hours
+        self.claim_timeout = claim_timeout
+        self.sync_every = sync_every
+        self._last_sync = 0.0
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Run the next step now (a consultant just wrote): replies reach users at once."""
+        self._wake.set()
+
+    async def run(self, every: float) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.step()
+            except Exception:  # the pump must outlive one bad round (e.g. a database restart)
+                log.exception("handoff pump step failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), every)
+
+    async def step(self) -> None:
+        await run_in_threadpool(self._expire)
+        for outgoing in await run_in_threadpool(self._outbox):
+            try:
+                await self.rasa.append(outgoing.sender_id, outgoing.events)
+            except RasaError as exc:
+                log.warning("delivery postponed: %s", exc)
+                return
+            await run_in_threadpool(self._mark_delivered, outgoing.ids)
+        if time.monotonic() - self._last_sync >= self.sync_every:
+            self._last_sync = time.monotonic()
+            await self.sync()
+
+    def _expire(self) -> None:
+        with self.database.session() as db:
+            if count := service.expire_unclaimed(db, self.claim_timeout):
+                log.info("%d unclaimed conversation(s) became tickets", count)
+
+    def _outbox(self) -> list[Outgoing]:
+        with self.database.session() as db:
+            lines = db.scalars(
+                select(HandoffMessage)
+                .where(HandoffMessage.delivered.is_(False))
+                .order_by(HandoffMessage.id)
+            ).all()
+            batches: dict[int, Outgoing] = {}
+            for line in lines:
+                handoff = db.get(Handoff, line.handoff_id)
+                if handoff is None:
+                    continue
+                batch = batches.setdefault(handoff.id, Outgoing(handoff.sender_id, [], []))
+                batch.ids.append(line.id)
+                batch.events += events_for(line, handoff, self.domain, self.hours)
+            return list(batches.values())
+
+    def _mark_delivered(self, ids: list[int]) -> None:
+        with self.database.session() as db:
+            for line in db.scalars(select(HandoffMessage).where(HandoffMessage.id.in_(ids))):
+                line.delivered = True
+
+    async def sync(self) -> None:
+        """Copy user messages the action server could not relay (the web app was down)."""
+        with self.database.session() as db:
+            open_ = [
+                (h.id, h.sender_id, h.synced_until)
+                for h in db.scalars(select(Handoff).where(Handoff.state.in_(service.OPEN_STATES)))
+            ]
+        for handoff_id, sender_id, since in open_:
+            try:
+                events = await self.rasa.events(sender_id)
+            except RasaError as exc:
+                log.warning("transcript sync postponed: %s", exc)
+                return
+            await run_in_threadpool(self._copy, handoff_id, events, since)
+
+    def _copy(self, handoff_id: int, events: list[dict[str, Any]], since: float) -> None:
+        with self.database.session() as db:
+            handoff = db.get(Handoff, handoff_id)
+            if handoff is None:
+                return
+            started = service.as_timestamp(handoff.created_at)
+            latest = since
+            for event in events:
+                ts = float(event.get("timestamp") or 0)
+                if event.get("event") != "user" or ts <= max(since, started):
+                    continue
+                text = str(event.get("text") or "")
+                if text and not text.startswith("/"):
+                    service.add_user_line(db, handoff, text, ts)
+                latest = max(latest, ts)
+            handoff.synced_until = latest
+            if handoff.state == "ticket_draft":
+                service.submit_ticket_if_complete(db, handoff)

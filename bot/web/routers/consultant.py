@@ -1,0 +1,217 @@
+"""The consultant console: the live queue, conversations, replies and tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from bot.db import Handoff, HandoffMessage, User
+from bot.handoff import service
+from bot.handoff.mailer import MailError, send_mail
+from bot.handoff.pump import HandoffPump
+from bot.responses import variation_for
+from bot.web.deps import DbDep, SearchDep, SettingsDep
+from bot.web.handoff_deps import DomainDep, PumpDep
+from bot.web.schemas import HandBackRequest, Lang, PresenceRequest, ReplyRequest
+from bot.web.security import ConsultantDep, SessionDep
+from bot.web.templating import templates
+
+router = APIRouter(prefix="/consultant", tags=["consultant"])
+T = TypeVar("T")
+
+ERROR_STATUS = {
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "already_taken": status.HTTP_409_CONFLICT,
+    "not_yours": status.HTTP_409_CONFLICT,
+    "empty": status.HTTP_422_UNPROCESSABLE_CONTENT,
+}
+
+
+def _fail(exc: service.HandoffError) -> HTTPException:
+    return HTTPException(ERROR_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST), str(exc))
+
+
+def _apply(pump: HandoffPump, operation: Callable[[], T]) -> T:
+    """Run a queue operation, turning its refusals into HTTP errors; the pump sends news."""
+    try:
+        result = operation()
+    except service.HandoffError as exc:
+        raise _fail(exc) from exc
+    pump.wake()
+    return result
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return service.as_datetime(moment).isoformat() if moment else None
+
+
+def _summary(handoff: Handoff) -> dict[str, Any]:
+    return {
+        "id": handoff.id,
+        "state": handoff.state,
+        "reason": handoff.reason,
+        "lang": handoff.lang,
+        "channel": handoff.channel or "rest",
+        "question": handoff.question,
+        "waited": service.waited_seconds(handoff),
+        "created_at": _iso(handoff.created_at),
+        "consultant": handoff.consultant.username if handoff.consultant else None,
+        "email": handoff.email,
+    }
+
+
+def _line(line: HandoffMessage) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "author": line.author,
+        "text": line.text,
+        "kb_id": line.kb_id,
+        "at": _iso(line.created_at),
+        "delivered": line.delivered,
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+async def console(request: Request, user: ConsultantDep, session: SessionDep) -> HTMLResponse:
+    """The console page; its script polls `/consultant/api/state` every second."""
+    return templates.TemplateResponse(
+        request, "staff/consultant.html", {"session": session, "user": user}
+    )
+
+
+@router.get("/api/state")
+async def state(
+    user: ConsultantDep,
+    db: DbDep,
+    conversation: int | None = None,
+    all_languages: bool = False,
+) -> dict[str, Any]:
+    """Queue, the consultant's conversations, tickets and one open transcript."""
+    available = service.set_presence(db, user, None)
+    langs = user.language_list
+    handoffs = db.scalars(
+        select(Handoff)
+        .where(Handoff.state.in_(("queued", "active", "ticket_draft", "ticket")))
+        .order_by(Handoff.created_at)
+    ).all()
+    queue = [
+        _summary(h) for h in handoffs if h.state == "queued" and (all_languages or h.lang in langs)
+    ]
+    mine = [_summary(h) for h in handoffs if h.state == "active" and h.consultant_id == user.id]
+    tickets = [_summary(h) for h in handoffs if h.state in ("ticket_draft", "ticket")]
+    body: dict[str, Any] = {
+        "me": {"username": user.username, "languages": langs, "available": available},
+        "queue": queue,
+        "mine": mine,
+        "tickets": tickets,
+        "conversation": None,
+    }
+    if conversation is not None:
+        handoff = db.get(Handoff, conversation)
+        if handoff is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
+        lines = db.scalars(
+            select(HandoffMessage)
+            .where(HandoffMessage.handoff_id == handoff.id)
+            .order_by(HandoffMessage.created_at, HandoffMessage.id)
+        ).all()
+        body["conversation"] = {**_summary(handoff), "lines": [_line(x) for x in lines]}
+    return body
+
+
+@router.post("/api/presence")
+async def presence(body: PresenceRequest, user: ConsultantDep, db: DbDep) -> dict[str, bool]:
+    """Available for new chats, or away."""
+    return {"available": service.set_presence(db, user, body.available)}
+
+
+@router.post("/api/conversations/{handoff_id}/claim")
+async def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> dict[str, Any]:
+    """Take a queued conversation; 409 "already taken" when another consultant was first."""
+    return _summary(_apply(pump, lambda: service.claim(db, handoff_id, user)))
+
+
+@router.post("/api/conversations/{handoff_id}/messages", status_code=status.HTTP_201_CREATED)
+async def reply(
+    handoff_id: int, body: ReplyRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
+) -> dict[str, Any]:
+    """Send a message to the user (delivered by the pump through Rasa)."""
+    return _line(_apply(pump, lambda: service.reply(db, handoff_id, user, body.text)))
+
+
+@router.post("/api/conversations/{handoff_id}/handback")
+async def hand_back(
+    handoff_id: int, body: HandBackRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
+) -> dict[str, Any]:
+    """Return the conversation to the bot, or mark it resolved; the user is told."""
+    return _summary(_apply(pump, lambda: service.hand_back(db, handoff_id, user, body.resolved)))
+
+
+@router.get("/api/answers")
+async def answers(
+    q: str, lang: Lang, _user: ConsultantDep, search: SearchDep
+) -> list[dict[str, str]]:
+    """Knowledge-base answers for a search, in the conversation's language, to insert."""
+    snapshot = search.snapshot
+    result = await run_in_threadpool(snapshot.searcher.search, q[:1000])
+    found = []
+    for candidate in result.candidates[:5]:
+        entry = snapshot.kb.get(candidate.id)
+        if entry is not None:
+            local = entry.text(lang)
+            found.append({"id": entry.id, "title": local.title, "answer": local.answer})
+    return found
+
+
+def _ticket(db: DbDep, handoff_id: int) -> Handoff:
+    handoff = db.get(Handoff, handoff_id)
+    if handoff is None or handoff.state not in ("ticket", "ticket_draft"):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such open ticket")
+    return handoff
+
+
+@router.post("/api/tickets/{handoff_id}/answer")
+async def answer_ticket(
+    handoff_id: int,
+    body: ReplyRequest,
+    user: ConsultantDep,
+    db: DbDep,
+    settings: SettingsDep,
+    domain: DomainDep,
+) -> dict[str, Any]:
+    """Answer a ticket by e-mail and close it."""
+    handoff = _ticket(db, handoff_id)
+    if not handoff.email:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the user left no e-mail address")
+    subject = str(variation_for(domain, "utter_ticket_mail_subject", handoff.lang)["text"])
+    try:
+        await run_in_threadpool(send_mail, settings, handoff.email, subject, body.text)
+    except MailError as exc:
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(exc)) from exc
+    db.add(
+        HandoffMessage(
+            handoff_id=handoff.id, author="consultant", text=body.text, consultant_id=user.id
+        )
+    )
+    _close_ticket(db, handoff, user, "answered")
+    return _summary(handoff)
+
+
+@router.post("/api/tickets/{handoff_id}/close")
+async def close_ticket(handoff_id: int, user: ConsultantDep, db: DbDep) -> dict[str, Any]:
+    """Close a ticket without an answer (e.g. spam, or answered by phone)."""
+    handoff = _ticket(db, handoff_id)
+    _close_ticket(db, handoff, user, "closed_by_consultant")
+    return _summary(handoff)
+
+
+def _close_ticket(db: DbDep, handoff: Handoff, user: User, resolution: str) -> None:
+    handoff.consultant_id = user.id
+    # The user is not in a live chat any more; the answer went by e-mail.
+    service.close(db, handoff, resolution, notice=None)

@@ -1,0 +1,87 @@
+"""The consultant console's API: login, roles, the queue, claims, replies and the pump."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from bot.handoff.pump import HandoffPump
+from tests.bot.web.conftest import csrf_of
+
+
+class RecordingRasa:
+    """Stands in for the Rasa server's API (the e2e tests use the real one)."""
+
+    def __init__(self) -> None:
+        self.appended: list[tuple[str, list[dict]]] = []
+
+    async def append(self, sender_id: str, events: list[dict]) -> None:
+        self.appended.append((sender_id, events))
+
+    async def events(self, sender_id: str) -> list[dict]:
+        return []
+
+
+def _start(client, lang="uk"):
+    sender = f"s-{uuid.uuid4().hex}"
+    body = {"sender_id": sender, "lang": lang, "question": "Хочу поговорити з консультантом"}
+    return sender, client.post("/api/handoffs", json=body).json()
+
+
+def test_console_needs_a_consultant_login(staff_app, login):
+    page = staff_app.get("/consultant/", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    assert staff_app.get("/consultant/api/state").status_code == 401
+    login("curator")
+    assert staff_app.get("/consultant/").status_code == 403
+
+
+def test_queue_claim_reply_and_hand_back(staff_app, login):
+    client = login("consultant")
+    page = client.get("/consultant/")
+    headers = {"X-CSRF-Token": csrf_of(page.text)}
+    client.get("/consultant/api/state")  # the open console marks the consultant present
+    sender, started = _start(client, "uk")
+    assert started["state"] == "queued"
+    state = client.get("/consultant/api/state").json()
+    [queued] = [h for h in state["queue"] if h["id"]]
+    assert queued["lang"] == "uk" and queued["question"].startswith("Хочу")
+    hid = queued["id"]
+    assert client.post(f"/consultant/api/conversations/{hid}/claim").status_code == 403  # no CSRF
+    assert client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers).is_success
+    again = client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers)
+    assert again.status_code == 409 and "already taken" in again.json()["detail"]
+    sent = client.post(
+        f"/consultant/api/conversations/{hid}/messages",
+        json={"text": "<b>Вітаю!</b>"},
+        headers=headers,
+    )
+    assert sent.status_code == 201
+    client.post(f"/consultant/api/conversations/{hid}/handback", json={}, headers=headers)
+
+    rasa = RecordingRasa()
+    app = client.app
+    pump = HandoffPump(app.state.db, rasa, app.state.domain, app.state.hours, 600)  # type: ignore[arg-type]
+    asyncio.run(pump.step())
+    [(to, events)] = rasa.appended
+    assert to == sender
+    texts = [e.get("text") for e in events if e["event"] == "bot"]
+    assert texts[1] == "<b>Вітаю!</b>"  # escaped by each channel, never interpreted here
+    assert "консультант" in texts[0].lower()
+    assert events[-1] == {**events[-1], "event": "slot", "name": "handoff_state", "value": None}
+    asyncio.run(pump.step())
+    assert len(rasa.appended) == 1  # delivered lines are not sent twice
+
+
+def test_language_filter_hides_other_languages_unless_asked(staff_app, login):
+    client = login("consultant")  # speaks uk and ru
+    client.get("/consultant/api/state")
+    _start(client, "uk")
+    login("admin")  # present too, speaks Polish, so a Polish conversation is queued
+    staff_app.get("/consultant/api/state")
+    _start(staff_app, "pl")
+    login("consultant")
+    mine = staff_app.get("/consultant/api/state").json()["queue"]
+    everything = staff_app.get("/consultant/api/state?all_languages=true").json()["queue"]
+    assert {h["lang"] for h in mine} == {"uk"}
+    assert {h["lang"] for h in everything} == {"uk", "pl"}

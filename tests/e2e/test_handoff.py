@@ -1,0 +1,132 @@
+"""Handoff to a consultant on the real stack (issue #6): web chat in a browser, claims,
+restarts. Telegram's flow is in test_telegram.py, tickets in test_handoff_tickets.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.browser import open_panel, send, staff_login, wait_for_bot_text
+from tests.e2e.chat import Chat, customs, handoff_replies, response_text
+from tests.e2e.consultant import Consultant
+
+pytestmark = pytest.mark.e2e
+
+
+def first_words(domain: dict[str, Any], name: str, lang: str) -> str:
+    return response_text(domain, name, lang).split("{")[0].split("\n")[0].strip()
+
+
+def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
+    browser, stack, staff, domain
+):
+    web = stack.config.web_url
+    console_context = browser.new_context(viewport={"width": 1280, "height": 900})
+    console = console_context.new_page()
+    staff_login(console, web, "consultant")
+    console.wait_for_selector("body[data-ready=true]")
+    user_context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 800})
+    user = user_context.new_page()
+    user.goto(f"{web}/")
+    open_panel(user)
+    send(user, "Chcę porozmawiać z konsultantem")
+    wait_for_bot_text(user, handoff_replies(domain, "pl")["queued"])
+
+    item = console.locator("#queue li", has_text="Chcę porozmawiać z konsultantem").last
+    item.wait_for(timeout=10_000)
+    assert "PL · webchat" in item.inner_text()
+    item.locator("button.open").click()
+    console.click("#claim")
+    wait_for_bot_text(user, first_words(domain, "utter_handoff_claimed", "pl"))
+
+    console.fill("#reply", "Dzień dobry, tu konsultantka Anna. W czym mogę pomóc?")
+    console.click("#send")
+    wait_for_bot_text(user, "tu konsultantka Anna", timeout=10_000)
+
+    send(user, "Moja karta pobytu straciła ważność wczoraj, co teraz?")
+    # The bot is silent while the consultant has the chat, so it does not "type" either.
+    assert user.locator("#infoopt-chat-log .ic-typing").is_hidden()
+    console.locator("#transcript li.user", has_text="straciła ważność wczoraj").wait_for(
+        timeout=10_000
+    )
+    # The transcript shows what the bot said before, too.
+    assert console.locator("#transcript li.bot").count() >= 1
+
+    console.fill("#kb-search", "ile kosztuje karta pobytu")
+    console.click("#kb-box button[type=submit]")
+    console.locator("#kb-results .kb-insert").first.click()
+    assert "zł" in console.input_value("#reply")
+    console.fill("#reply", "")
+
+    console.click("#handback")
+    wait_for_bot_text(user, first_words(domain, "utter_handoff_returned", "pl"))
+    send(user, "Ile kosztuje karta pobytu?")
+    wait_for_bot_text(user, response_text(domain, "utter_ask_helpful", "pl"))
+    console_context.close()
+    user_context.close()
+
+
+def test_two_consultants_claiming_at_once_exactly_one_gets_it(stack, staff, domain):
+    first = Consultant(stack.config.web_url, "consultant")
+    second = Consultant(stack.config.web_url, "consultant2")
+    chat = Chat(stack.config.rasa_url)
+    assert {"handoff": "queued"} in customs(chat.say("Proszę o połączenie z konsultantem"))
+    handoff = first.wait_for("queue", "Proszę o połączenie z konsultantem")
+    barrier = threading.Barrier(2)
+    responses: list[httpx.Response] = []
+
+    def claim(consultant: Consultant) -> None:
+        barrier.wait()
+        responses.append(consultant.post(f"conversations/{handoff['id']}/claim"))
+
+    threads = [threading.Thread(target=claim, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    [refused] = [r for r in responses if r.status_code == 409]
+    assert "already taken" in refused.json()["detail"]
+
+
+def test_restarting_the_web_app_and_rasa_during_a_handoff_loses_no_message(stack, staff, domain):
+    consultant = Consultant(stack.config.web_url, "consultant")
+    chat = Chat(stack.config.rasa_url)
+    assert {"handoff": "queued"} in customs(chat.say("Potrzebuję konsultanta, pilne"))
+    handoff = consultant.wait_for("queue", "Potrzebuję konsultanta, pilne")
+    assert consultant.post(f"conversations/{handoff['id']}/claim").status_code == 200
+
+    stack.stop_one("webapp")
+    assert chat.say("Piszę, gdy aplikacja nie działa") == []  # Rasa keeps it; bot stays silent
+    stack.start_one("webapp")
+    consultant = Consultant(stack.config.web_url, "consultant")
+    consultant.wait_for_line(handoff["id"], "user", "gdy aplikacja nie działa")
+
+    stack.stop_one("rasa")
+    sent = consultant.post(f"conversations/{handoff['id']}/messages", {"text": "Odpowiedź A"})
+    assert sent.status_code == 201
+    stack.start_one("rasa")
+    deadline = time.monotonic() + 60
+    tracker = f"{stack.config.rasa_url}/conversations/{chat.sender}/tracker"
+    while True:
+        events = httpx.get(tracker, params={"token": stack.config.rasa_token}).json()["events"]
+        if any(e.get("event") == "bot" and e.get("text") == "Odpowiedź A" for e in events):
+            break
+        assert time.monotonic() < deadline, "the consultant's reply never reached Rasa"
+        time.sleep(0.5)
+    assert chat.say("Dziękuję, a co z kartą?") == []  # still with the consultant after restarts
+    consultant.wait_for_line(handoff["id"], "user", "a co z kartą?")
+    consultant.post(f"conversations/{handoff['id']}/handback", {"resolved": True})
+    resolved = response_text(domain, "utter_handoff_resolved", "pl")
+    deadline = time.monotonic() + 30
+    while True:
+        events = httpx.get(tracker, params={"token": stack.config.rasa_token}).json()["events"]
+        if any(e.get("event") == "bot" and e.get("text") == resolved for e in events):
+            break
+        assert time.monotonic() < deadline, "the user was not told the handoff ended"
+        time.sleep(0.5)
+    assert {"kb_id": "card.fees"} in customs(chat.say("Ile kosztuje karta pobytu?"))
