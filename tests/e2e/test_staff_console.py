@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.curation.retrain import rasa_loader
+from bot.settings import Settings
 from tests.e2e.browser import STAFF_PASSWORD, axe_violations, staff_login
 from tests.e2e.chat import Chat, customs, texts
 
@@ -158,3 +162,44 @@ def test_an_unanswered_question_from_the_chat_becomes_a_phrasing(stack, staff, p
     _until(lambda: {"kb_id": "office.location_hours"} in _bot_answer(stack, question)[1], 90)
     page.goto(f"{web}/staff/entries/office.location_hours/history")
     assert "phrasing" in page.locator("li.revision").first.inner_text()
+
+
+def test_spreadsheet_round_trip_previews_exactly_one_change(stack, staff, page, tmp_path):
+    web = stack.config.web_url
+    staff_login(page, web, "curator")
+    page.goto(f"{web}/staff/transfer")
+    with page.expect_download() as download:
+        page.click("a[href='/staff/transfer/export.csv']")
+    exported = tmp_path / "kb.csv"
+    download.value.save_as(exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    new_title = f"Втрата карти побиту ({time.time_ns()})"
+    for row in rows:
+        if (row["id"], row["lang"]) == ("card.loss", "uk"):
+            row["title"] = new_title
+    changed = tmp_path / "kb-changed.csv"
+    with changed.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    page.set_input_files("#files", str(changed))
+    with page.expect_navigation():
+        page.click("button:has-text('Preview the import')")
+    assert page.locator("#change-count").inner_text() == "1 entry would change."
+    assert page.locator(".d-field").all_inner_texts() == ["uk.title"]
+    assert new_title in page.locator(".d-add").all_inner_texts()[0]
+    with page.expect_navigation():
+        page.click("#apply")
+    page.goto(f"{web}/staff/entries/card.loss")
+    assert page.locator("#f-uk-title").input_value() == new_title
+
+
+def test_a_retrained_model_is_loaded_into_the_running_bot(stack, rasa_model):
+    """The retrainer's last step on the real Rasa server (training itself takes minutes)."""
+    settings = Settings(rasa_url=stack.config.rasa_url, RASA_AUTH_TOKEN=stack.config.rasa_token)
+    rasa_loader(settings)(rasa_model)
+    text, found = _bot_answer(stack, "Ile kosztuje karta pobytu?")
+    assert {"kb_id": "card.fees"} in found and text
+    wrong = Settings(rasa_url=stack.config.rasa_url, RASA_AUTH_TOKEN="not-the-token")
+    with pytest.raises(RuntimeError, match="refused"):
+        rasa_loader(wrong)(rasa_model)
