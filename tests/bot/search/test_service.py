@@ -20,6 +20,21 @@ def service(settings):
     return service
 
 
+@pytest.fixture
+def slow_builds(service, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Index builds that signal `started` and wait for `release`: to act mid-build."""
+    started, release = threading.Event(), threading.Event()
+    real_build = service.load_or_build
+
+    def slow_build(kb):
+        started.set()
+        release.wait(10)
+        return real_build(kb)
+
+    monkeypatch.setattr(service, "load_or_build", slow_build)
+    return started, release
+
+
 def _add_phrasing(kb_dir, entry_id, lang, phrasing):
     for path in kb_dir.glob("*.yml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -98,18 +113,10 @@ def _set_answer(kb_dir, entry_id, lang, answer):
     raise KeyError(entry_id)
 
 
-def test_an_edited_answer_is_served_before_the_new_index_is_built(settings, service, monkeypatch):
+def test_an_edited_answer_is_served_before_the_new_index_is_built(settings, service, slow_builds):
     url = service.kb.get("card.fees").sources[0]
     _set_answer(settings.kb_dir, "card.fees", "uk", f"Нова відповідь {url}")
-    building, release = threading.Event(), threading.Event()
-    real_build = service.load_or_build
-
-    def slow_build(kb):
-        building.set()
-        release.wait(10)
-        return real_build(kb)
-
-    monkeypatch.setattr(service, "load_or_build", slow_build)
+    building, release = slow_builds
     worker = threading.Thread(target=service.refresh)
     worker.start()
     assert building.wait(10)
@@ -140,18 +147,10 @@ def test_a_rebuild_encodes_only_the_texts_it_has_not_seen(settings, service, mon
 
 
 def test_a_second_edit_during_a_build_is_served_at_once_and_never_rolled_back(
-    settings, service, monkeypatch
+    settings, service, slow_builds
 ):
     url = service.kb.get("card.fees").sources[0]
-    real_build = service.load_or_build
-    started, release = threading.Event(), threading.Event()
-
-    def slow_build(kb):
-        started.set()
-        release.wait(10)
-        return real_build(kb)
-
-    monkeypatch.setattr(service, "load_or_build", slow_build)
+    started, release = slow_builds
     _set_answer(settings.kb_dir, "card.fees", "uk", f"Перша правка {url}")
     first = threading.Thread(target=service.refresh)
     first.start()
@@ -173,21 +172,13 @@ def test_a_second_edit_during_a_build_is_served_at_once_and_never_rolled_back(
 
 
 def test_restoring_the_previous_files_during_a_build_is_served_at_once(
-    settings, service, monkeypatch
+    settings, service, slow_builds
 ):
     path = settings.kb_dir / "card.yml"
     original_bytes = path.read_bytes()
     original = service.kb.get("card.fees").text("uk").answer
     url = service.kb.get("card.fees").sources[0]
-    real_build = service.load_or_build
-    started, release = threading.Event(), threading.Event()
-
-    def slow_build(kb):
-        started.set()
-        release.wait(10)
-        return real_build(kb)
-
-    monkeypatch.setattr(service, "load_or_build", slow_build)
+    started, release = slow_builds
     _set_answer(settings.kb_dir, "card.fees", "uk", f"Тимчасова правка {url}")
     first = threading.Thread(target=service.refresh)
     first.start()
