@@ -74,3 +74,13 @@ def test_questions_that_led_to_a_handoff_are_in_the_inbox(staff_app, login):
                        question="хочу поговорити про свою справу"))  # fmt: skip
     page = client.get("/staff/inbox").text
     assert "хочу поговорити про свою справу" in page and "handoff: 1" in page
+
+
+def test_a_new_entry_can_start_from_an_inbox_message(staff_app, login):
+    client = login("curator")
+    _log(client, QUESTION, lang="pl")
+    page = client.get("/staff/inbox").text
+    link = re.search(r'href="(/staff/entries/new\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    editor = client.get(link).text
+    phrasings = re.search(r'id="f-pl-phrasings"[^>]*>([^<]*)</textarea>', editor).group(1)
+    assert phrasings == QUESTION
