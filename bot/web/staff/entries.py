@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -66,7 +67,7 @@ def _editor(
     *,
     base: str,
     flags: list[str],
-    problems: list[Problem] = (),  # type: ignore[assignment]
+    problems: Sequence[Problem] = (),
     notice: str = "",
     areas: list[str],
     code: int = status.HTTP_200_OK,

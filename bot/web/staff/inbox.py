@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -62,7 +63,8 @@ async def add_phrasing(
     try:
         await run_in_threadpool(store.add_phrasing, db, user.username, entry_id, lang, text)
     except (InvalidEdit, EditConflict) as exc:
-        return RedirectResponse(f"/staff/inbox?error={exc}"[:1500], status.HTTP_303_SEE_OTHER)
+        query = urlencode({"error": str(exc)[:500]})
+        return RedirectResponse(f"/staff/inbox?{query}", status.HTTP_303_SEE_OTHER)
     inbox.mark(db, [key], "phrasing", user.username)
     search.refresh_soon()
     return RedirectResponse("/staff/inbox", status.HTTP_303_SEE_OTHER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -112,8 +113,7 @@ async def apply_import(
         changes = changes_from_json(store, payload)
         await run_in_threadpool(store.apply, db, user.username, changes)
     except (InvalidEdit, EditConflict) as exc:
-        return RedirectResponse(
-            f"/staff/transfer?error={str(exc)[:500]}", status.HTTP_303_SEE_OTHER
-        )
+        query = urlencode({"error": str(exc)[:500]})
+        return RedirectResponse(f"/staff/transfer?{query}", status.HTTP_303_SEE_OTHER)
     search.refresh_soon()
     return RedirectResponse("/staff/history", status.HTTP_303_SEE_OTHER)

@@ -84,3 +84,16 @@ def test_a_new_entry_can_start_from_an_inbox_message(staff_app, login):
     editor = client.get(link).text
     phrasings = re.search(r'id="f-pl-phrasings"[^>]*>([^<]*)</textarea>', editor).group(1)
     assert phrasings == QUESTION
+
+
+def test_a_phrasing_another_entry_has_is_refused_with_the_reason(staff_app, login):
+    client = login("curator")
+    _log(client, "odbiór karty pobytu")  # already a phrasing of card.pickup
+    page = client.get("/staff/inbox").text
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    response = client.post(
+        "/staff/inbox/phrasing",
+        data={"csrf_token": csrf_of(page), "key": key, "entry_id": "office.location_hours"},
+    )
+    assert "Not added" in response.text and "duplicated phrasing" in response.text
+    assert '<q lang="pl">odbiór karty pobytu</q>' in response.text  # still in the inbox
