@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "info.opt@muw.pl"
+    rasa_project_dir: Path = ROOT
+    """Holds config.yml, domain.yml and data/: what retraining from the console trains on."""
     cookie_secure: bool = False
     """Send staff session cookies over HTTPS only; set true behind TLS in production."""
 

@@ -89,6 +89,11 @@ def create_user(
     return user
 
 
+def hash_password(password: str) -> str:
+    """The Argon2id hash of a password (for resets; `create_user` hashes its own)."""
+    return _hasher.hash(password)
+
+
 def _failures(db: Session, key: str) -> int:
     since = utcnow() - THROTTLE_WINDOW
     query = select(func.count(LoginAttempt.id)).where(

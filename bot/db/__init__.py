@@ -1,5 +1,6 @@
 """The web app's database: SQLite by default, PostgreSQL by URL."""
 
+from bot.db.curation import InboxHandled, KbRevision, TranslationFlag
 from bot.db.engine import Database
 from bot.db.models import (
     Base,
@@ -20,8 +21,11 @@ __all__ = [
     "Feedback",
     "Handoff",
     "HandoffMessage",
+    "InboxHandled",
+    "KbRevision",
     "LoginAttempt",
     "QuestionLog",
     "StaffSession",
+    "TranslationFlag",
     "User",
 ]

@@ -37,6 +37,8 @@ class Problem:
     line: int
     entry: str
     message: str
+    field: str = ""
+    """The field at fault, e.g. `uk.answer` or `sources` (empty when not one field)."""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.entry}: {self.message}"
@@ -97,8 +99,8 @@ class _Collector:
         self.seen_phrasings: dict[str, str] = {}
         self.related: list[tuple[str, int, str, list[str]]] = []
 
-    def add(self, file: str, line: int, entry: str, message: str) -> None:
-        self.problems.append(Problem(file, line, entry, message))
+    def add(self, file: str, line: int, entry: str, message: str, field: str = "") -> None:
+        self.problems.append(Problem(file, line, entry, message, field))
 
     def read_file(self, path: Path, shown: str) -> None:
         try:
@@ -117,7 +119,7 @@ class _Collector:
         if path.name == NEGATIVES_FILE:
             self._read_negatives(doc, shown)
         else:
-            self._read_area(doc, shown, path.stem)
+            self.read_doc(doc, shown, path.stem)
 
     def _read_negatives(self, doc: dict[str, Any], shown: str) -> None:
         negatives = doc.get("negatives")
@@ -134,7 +136,8 @@ class _Collector:
             else:
                 self.negatives[lang] = tuple(i.strip() for i in items if i.strip())
 
-    def _read_area(self, doc: dict[str, Any], shown: str, stem: str) -> None:
+    def read_doc(self, doc: dict[str, Any], shown: str, stem: str) -> None:
+        """Check one area document (`stem` is the area its file is named after)."""
         for key in doc:
             if key not in {"area", "entries", _LINES}:
                 self.add(shown, _line(doc, key), "-", f"unknown key `{key}`")
@@ -158,7 +161,7 @@ class _Collector:
         before = len(self.problems)
 
         def problem(message: str, key: str | None = None) -> None:
-            self.add(shown, _line(raw, key) if key else line, label, message)
+            self.add(shown, _line(raw, key) if key else line, label, message, key or "")
 
         for key in raw:
             if key != _LINES and key not in _ENTRY_KEYS:
@@ -195,7 +198,7 @@ class _Collector:
         for lang in LANGUAGES:
             block = raw.get(lang)
             if not isinstance(block, dict):
-                problem(f"missing language `{lang}`")
+                problem(f"missing language `{lang}`", lang)
                 continue
             text = self._read_text(block, lang, sources, shown, label)
             if text is not None:
@@ -232,7 +235,8 @@ class _Collector:
         self, block: dict[str, Any], lang: str, sources: list[str], shown: str, label: str
     ) -> LocalText | None:
         def problem(message: str, key: str | None = None) -> None:
-            self.add(shown, _line(block, key), label, f"{lang}: {message}")
+            field = f"{lang}.{key}" if key else lang
+            self.add(shown, _line(block, key), label, f"{lang}: {message}", field)
 
         before = len(self.problems)
         for key in block:
@@ -273,7 +277,8 @@ class _Collector:
         for shown, line, label, related in self.related:
             for rid in related:
                 if rid == label or rid not in self.seen_ids:
-                    self.add(shown, line, label, f"`related` names unknown entry `{rid}`")
+                    message = f"`related` names unknown entry `{rid}`"
+                    self.add(shown, line, label, message, "related")
 
 
 def _kb_files(kb_dir: Path) -> Iterable[Path]:
@@ -294,6 +299,26 @@ def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, li
         collector.read_file(path, shown)
     collector.check_related()
     kb = KnowledgeBase(entries=tuple(collector.entries), negatives=collector.negatives)
+    return kb, collector.problems
+
+
+def validate_docs(
+    areas: dict[str, dict[str, Any]],
+    negatives: dict[str, tuple[str, ...]],
+    today: date | None = None,
+) -> tuple[KnowledgeBase, list[Problem]]:
+    """Validate area documents already in memory (the console's edits) with the same rules.
+
+    Args:
+        areas: area name -> the document of `data/kb/<area>.yml` (`area`, `entries`).
+        negatives: the out-of-scope examples, kept as they are.
+        today: the date `reviewed` may not be after.
+    """
+    collector = _Collector(today or date.today())
+    for area, doc in sorted(areas.items()):
+        collector.read_doc(doc, f"{area}.yml", area)
+    collector.check_related()
+    kb = KnowledgeBase(entries=tuple(collector.entries), negatives=dict(negatives))
     return kb, collector.problems
 
 

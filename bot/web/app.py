@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from bot.curation.store import KbStore
 from bot.db import Database
 from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
@@ -24,6 +25,7 @@ from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.security import LoginRequired
+from bot.web.staff import router as staff_router
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -66,6 +68,7 @@ def create_app(
         app.state.search = service
         app.state.detector = detector
         app.state.db = database
+        app.state.kb_store = KbStore(settings.kb_dir)
         app.state.hours = hours
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
@@ -89,6 +92,7 @@ def create_app(
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
     for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
         app.include_router(module.router)
+    app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from bot.curation.store import KbStore
 from bot.db import Database
 from bot.lang import LanguageDetector
 from bot.search.service import SearchService
@@ -26,6 +27,10 @@ def get_detector(request: Request) -> LanguageDetector:
     return request.app.state.detector
 
 
+def get_store(request: Request) -> KbStore:
+    return request.app.state.kb_store
+
+
 def get_db(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.db
     with database.session() as session:
@@ -38,3 +43,4 @@ DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
 # Committed before the response is sent: a browser following a redirect (after login, say)
 # or a client reading right after a write must see what the request wrote.
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
+StoreDep = Annotated[KbStore, Depends(get_store)]

@@ -35,9 +35,19 @@ def telegram() -> Iterator[FakeTelegram]:
 def stack(
     rasa_model: Path, tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram
 ) -> Iterator[Stack]:
+    # The staff console edits the knowledge base: give the stack its own copy, never data/kb.
+    kb_dir = tmp_path_factory.mktemp("kb")
+    shutil.copytree(ROOT / "data" / "kb", kb_dir, dirs_exist_ok=True)
+    # Its intent examples and retraining too: a copy of the Rasa inputs.
+    project = tmp_path_factory.mktemp("rasa-project")
+    shutil.copytree(ROOT / "data", project / "data", ignore=shutil.ignore_patterns("kb"))
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(ROOT / name, project / name)
     config = StackConfig.ephemeral(
         tmp_path_factory.mktemp("stack"),
         extra_env={
+            "FAQ_KB_DIR": str(kb_dir),
+            "FAQ_RASA_PROJECT_DIR": str(project),
             "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
             "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
             "TELEGRAM_API_BASE_URL": telegram.base_url,

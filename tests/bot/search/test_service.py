@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import yaml
@@ -17,6 +18,21 @@ def service(settings):
     service = SearchService(settings, encoder=FakeEncoder())
     service.warm_up()
     return service
+
+
+@pytest.fixture
+def slow_builds(service, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Index builds that signal `started` and wait for `release`: to act mid-build."""
+    started, release = threading.Event(), threading.Event()
+    real_build = service.load_or_build
+
+    def slow_build(kb):
+        started.set()
+        release.wait(10)
+        return real_build(kb)
+
+    monkeypatch.setattr(service, "load_or_build", slow_build)
+    return started, release
 
 
 def _add_phrasing(kb_dir, entry_id, lang, phrasing):
@@ -84,3 +100,97 @@ def test_searches_in_flight_survive_a_swap(settings, service):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def _set_answer(kb_dir, entry_id, lang, answer):
+    for path in kb_dir.glob("*.yml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.get("entries", []):
+            if entry["id"] == entry_id:
+                entry[lang]["answer"] = answer
+                path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+                return
+    raise KeyError(entry_id)
+
+
+def test_an_edited_answer_is_served_before_the_new_index_is_built(settings, service, slow_builds):
+    url = service.kb.get("card.fees").sources[0]
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Нова відповідь {url}")
+    building, release = slow_builds
+    worker = threading.Thread(target=service.refresh)
+    worker.start()
+    assert building.wait(10)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Нова відповідь")
+    old_index = service.searcher.index
+    release.set()
+    worker.join(10)
+    assert service.searcher.index is not old_index
+    assert service.searcher.index.kb_hash == service.kb.content_hash()
+
+
+def test_a_rebuild_encodes_only_the_texts_it_has_not_seen(settings, service, monkeypatch):
+    inner = service.encoder.inner
+    encoded: list[str] = []
+    real_encode = inner.encode
+
+    def counting(texts):
+        encoded.extend(texts)
+        return real_encode(texts)
+
+    monkeypatch.setattr(inner, "encode", counting)
+    _add_phrasing(settings.kb_dir, "card.fees", "uk", "перше нове формулювання")
+    assert service.refresh()
+    encoded.clear()
+    _add_phrasing(settings.kb_dir, "card.fees", "uk", "друге нове формулювання")
+    assert service.refresh()
+    assert encoded == ["друге нове формулювання"]
+
+
+def test_a_second_edit_during_a_build_is_served_at_once_and_never_rolled_back(
+    settings, service, slow_builds
+):
+    url = service.kb.get("card.fees").sources[0]
+    started, release = slow_builds
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Перша правка {url}")
+    first = threading.Thread(target=service.refresh)
+    first.start()
+    assert started.wait(10)
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Друга правка {url}")
+    second = threading.Thread(target=service.refresh)
+    second.start()
+    deadline = time.monotonic() + 10
+    while not service.kb.get("card.fees").text("uk").answer.startswith("Друга"):
+        assert time.monotonic() < deadline, "the second edit waited for the first build"
+        time.sleep(0.01)
+    release.set()
+    first.join(20)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Друга")
+    second.join(20)
+    assert service.kb.get("card.fees").text("uk").answer.startswith("Друга")
+    assert service.searcher.index.kb_hash == service.kb.content_hash()
+    assert not service.refresh()
+
+
+def test_restoring_the_previous_files_during_a_build_is_served_at_once(
+    settings, service, slow_builds
+):
+    path = settings.kb_dir / "card.yml"
+    original_bytes = path.read_bytes()
+    original = service.kb.get("card.fees").text("uk").answer
+    url = service.kb.get("card.fees").sources[0]
+    started, release = slow_builds
+    _set_answer(settings.kb_dir, "card.fees", "uk", f"Тимчасова правка {url}")
+    first = threading.Thread(target=service.refresh)
+    first.start()
+    assert started.wait(10)
+    path.write_bytes(original_bytes)  # a revert: exactly the bytes the index was built from
+    second = threading.Thread(target=service.refresh)
+    second.start()
+    deadline = time.monotonic() + 10
+    while service.kb.get("card.fees").text("uk").answer != original:
+        assert time.monotonic() < deadline, "the revert waited for the build"
+        time.sleep(0.01)
+    release.set()
+    first.join(20)
+    second.join(20)
+    assert service.kb.get("card.fees").text("uk").answer == original

@@ -1,0 +1,61 @@
+"""Admins' changes to existing accounts: deactivate, reset a password, set languages.
+
+Each change that takes rights away also ends the account's sessions, so it applies at once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.auth.accounts import LANGUAGES, MIN_PASSWORD, AccountError, hash_password
+from bot.db.models import StaffSession, User
+
+
+def list_users(db: Session) -> list[User]:
+    return list(db.scalars(select(User).order_by(User.role, User.username)))
+
+
+def _user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise AccountError("no such account")
+    return user
+
+
+def _end_sessions(db: Session, user: User) -> None:
+    db.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+
+
+def set_active(db: Session, acting: User, user_id: int, active: bool) -> User:
+    """Deactivate (logging the account out everywhere) or reactivate an account.
+
+    Raises:
+        AccountError: an admin cannot deactivate their own account (no lock-out by mistake).
+    """
+    user = _user(db, user_id)
+    if user.id == acting.id and not active:
+        raise AccountError("you cannot deactivate your own account")
+    user.active = active
+    if not active:
+        _end_sessions(db, user)
+    return user
+
+
+def reset_password(db: Session, user_id: int, password: str) -> User:
+    """Set a new password and end the account's sessions."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+    user = _user(db, user_id)
+    user.password_hash = hash_password(password)
+    _end_sessions(db, user)
+    return user
+
+
+def set_languages(db: Session, user_id: int, languages: list[str]) -> User:
+    """The languages a consultant works in."""
+    if not languages or any(lang not in LANGUAGES for lang in languages):
+        raise AccountError(f"choose at least one of {', '.join(LANGUAGES)}")
+    user = _user(db, user_id)
+    user.languages = ",".join(lang for lang in LANGUAGES if lang in languages)
+    return user

@@ -1,0 +1,147 @@
+"""Retraining the Rasa model from the console, while the running bot keeps answering.
+
+Steps, in a background thread: regenerate the NLU examples from the knowledge base (what
+`faq rasa-data` does), `rasa data validate`, `rasa train` into `models/rasa/`, and only if all
+of that succeeded, ask the running Rasa server to load the new model (`PUT /model`, which
+needs `--enable-api` and the auth token). Any failure leaves the current model serving.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bot.devstack import QUIET_RASA, RASA_VENV
+from bot.kb.model import KnowledgeBase
+from bot.rasa_data import write_question_examples
+from bot.settings import Settings
+
+Runner = Callable[[list[str], Path], tuple[int, str]]
+"""Runs a command in a folder; returns its exit code and output."""
+Loader = Callable[[Path], None]
+"""Makes the running Rasa server load a model file; raises on failure."""
+LOG_TAIL = 40
+
+
+def run_command(cmd: list[str], cwd: Path) -> tuple[int, str]:
+    """Run a Rasa command at low priority, so that the web app and the bot stay responsive."""
+    nice = ["nice", "-n", "10"] if shutil.which("nice") else []
+    done = subprocess.run(
+        [*nice, *cmd],
+        cwd=cwd,
+        env={**os.environ, **QUIET_RASA},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def rasa_loader(settings: Settings) -> Loader:
+    """Load a model into the running Rasa server over its HTTP API."""
+
+    def load(model: Path) -> None:
+        response = httpx.put(
+            f"{settings.rasa_url}/model",
+            params={"token": settings.rasa_auth_token},
+            json={"model_file": str(model.resolve())},
+            timeout=900,
+        )
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"Rasa refused the model: {response.status_code} {response.text}")
+
+    return load
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str = "idle"
+    """idle | running | done | failed"""
+    step: str = ""
+    message: str = ""
+    started_by: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    model: str = ""
+    log: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Retrainer:
+    """One retraining at a time for the process; its status is what the console shows."""
+
+    def __init__(self, settings: Settings, run: Runner = run_command, load: Loader | None = None):
+        self.settings = settings
+        self.run = run
+        self.load = load or rasa_loader(settings)
+        self.status = Status()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self, kb: KnowledgeBase, username: str) -> bool:
+        """Start retraining in the background; False if one is already running."""
+        with self._lock:
+            if self.status.state == "running":
+                return False
+            self.status = Status("running", "starting", "", username, datetime.now(UTC))
+            self._thread = threading.Thread(target=self._work, args=(kb,), daemon=True)
+            self._thread.start()
+            return True
+
+    def wait(self, timeout: float | None = None) -> Status:
+        """The status once the current run ended (tests)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.status
+
+    def _step(self, step: str, message: str = "", log: str = "") -> None:
+        tail = tuple(log.splitlines()[-LOG_TAIL:]) if log else self.status.log
+        self.status = replace(self.status, step=step, message=message, log=tail)
+
+    def _finish(self, state: str, message: str, model: str = "") -> None:
+        self.status = replace(
+            self.status, state=state, message=message, model=model, finished_at=datetime.now(UTC)
+        )
+
+    def _work(self, kb: KnowledgeBase) -> None:
+        project = self.settings.rasa_project_dir
+        rasa = str(RASA_VENV / "bin" / "rasa")
+        data = [str(project / "data" / "nlu"), str(project / "data" / "rules.yml")]
+        domain = str(project / "domain.yml")
+        try:
+            self._step("generating NLU examples from the knowledge base")
+            write_question_examples(kb, project / "data" / "nlu")
+            self._step("rasa data validate")
+            code, out = self.run(
+                [rasa, "data", "validate", "--domain", domain, "--data", *data], project
+            )
+            if code != 0:
+                self._step("rasa data validate", log=out)
+                self._finish("failed", "the training data is invalid; the current model stays")
+                return
+            self._step("rasa train (minutes)", log=out)
+            out_dir = self.settings.models_dir / "rasa"
+            name = "console-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            code, out = self.run(
+                [rasa, "train", "--config", str(project / "config.yml"), "--domain", domain,
+                 "--data", *data, "--out", str(out_dir), "--fixed-model-name", name],
+                project,
+            )  # fmt: skip
+            model = out_dir / f"{name}.tar.gz"
+            if code != 0 or not model.exists():
+                self._step("rasa train", log=out)
+                self._finish("failed", "training failed; the current model stays")
+                return
+            self._step("loading the new model into the running bot", log=out)
+            self.load(model)
+        except Exception as exc:  # reported in the console; the bot keeps its model
+            self._finish("failed", f"{type(exc).__name__}: {exc}")
+            return
+        self._finish("done", "the new model is live", str(model))

@@ -1,0 +1,52 @@
+"""The dashboard: usage, decisions, entries and handoffs as charts and downloadable CSV."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bot.curation import dashboard
+from bot.kb.model import LANGUAGES
+from bot.web.deps import DbDep
+from bot.web.security import CuratorDep
+from bot.web.staff.common import render
+
+router = APIRouter(prefix="/dashboard", tags=["staff"])
+Days = Annotated[int, Query(ge=1, le=366)]
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard_page(
+    request: Request, user: CuratorDep, db: DbDep, days: Days = 30
+) -> HTMLResponse:
+    """Charts and tables of the last `days` days."""
+    board = dashboard.build(db, days)
+    label = "%m-%d"
+    charts = {
+        "questions": dashboard.bars([(d.day.strftime(label), d.questions) for d in board.days]),
+        "conversations": dashboard.bars(
+            [(d.day.strftime(label), d.conversations) for d in board.days]
+        ),
+        "handoffs": dashboard.bars([(d.day.strftime(label), d.handoffs) for d in board.days]),
+    }
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"board": board, "charts": charts, "days": days, "languages": LANGUAGES},
+    )
+
+
+@router.get("/{name}.csv")
+async def dashboard_csv(name: str, user: CuratorDep, db: DbDep, days: Days = 30) -> Response:
+    """`daily.csv` or `entries.csv`."""
+    writers = {"daily": dashboard.daily_csv, "entries": dashboard.entries_csv}
+    if name not in writers:
+        return Response(status_code=404)
+    body = writers[name](dashboard.build(db, days))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}-{days}d.csv"'},
+    )

@@ -1,0 +1,94 @@
+"""Dialogue training data: example phrasings of the conversation intents, and retraining."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from bot.curation import dialogue
+from bot.curation.retrain import Retrainer
+from bot.db.curation import KbRevision
+from bot.kb.model import LANGUAGES
+from bot.web.deps import DbDep, SearchDep, SettingsDep
+from bot.web.security import CuratorDep
+from bot.web.staff.common import render
+
+router = APIRouter(prefix="/dialogue", tags=["staff"])
+
+
+def retrainer(request: Request) -> Retrainer:
+    """The process's retrainer, made on first use (most processes never retrain)."""
+    state = request.app.state
+    if getattr(state, "retrainer", None) is None:
+        state.retrainer = Retrainer(state.settings)
+    return state.retrainer
+
+
+def _back(**query: str) -> Response:
+    return RedirectResponse(f"/staff/dialogue?{urlencode(query)}", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", response_class=HTMLResponse)
+async def dialogue_page(
+    request: Request, user: CuratorDep, settings: SettingsDep, message: str = "", error: str = ""
+) -> HTMLResponse:
+    """Intents with their examples per language, the add form and the retraining status."""
+    by_lang = dialogue.intents(settings.rasa_project_dir / "data" / "nlu")
+    names = sorted({name for intents in by_lang.values() for name in intents} - dialogue.PROTECTED)
+    return render(
+        request,
+        "staff/dialogue.html",
+        {
+            "by_lang": by_lang,
+            "names": names,
+            "languages": LANGUAGES,
+            "status": retrainer(request).status,
+            "message": message,
+            "error": error,
+        },
+    )
+
+
+@router.post("/examples")
+async def add_example(
+    user: CuratorDep,
+    db: DbDep,
+    settings: SettingsDep,
+    lang: Annotated[str, Form(max_length=8)],
+    intent: Annotated[str, Form(max_length=64)],
+    example: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    """Add one example to an intent (recorded in the history; live after retraining)."""
+    nlu_dir = settings.rasa_project_dir / "data" / "nlu"
+    try:
+        await run_in_threadpool(dialogue.add_example, nlu_dir, lang, intent, example)
+    except dialogue.DialogueError as exc:
+        return _back(error=str(exc))
+    db.add(
+        KbRevision(
+            entry_id=f"nlu:{lang}:{intent}"[:128],
+            username=user.username,
+            action="intent",
+            after=example,
+        )
+    )
+    return _back(message=f"Added to {intent} ({lang}). Retrain to make it live.")
+
+
+@router.post("/retrain")
+async def retrain(request: Request, user: CuratorDep, search: SearchDep) -> Response:
+    """Validate, train and load a new Rasa model in the background."""
+    if not retrainer(request).start(search.kb, user.username):
+        return _back(error="a retraining is already running")
+    return _back(message="Retraining started; the bot keeps answering meanwhile.")
+
+
+@router.get("/api/status")
+async def retrain_status(request: Request, user: CuratorDep) -> JSONResponse:
+    """The retraining's state, for the page to poll."""
+    current = retrainer(request).status
+    return JSONResponse({"state": current.state, "step": current.step, "message": current.message})

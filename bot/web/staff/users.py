@@ -1,0 +1,101 @@
+"""The admin's page for staff accounts: create, deactivate, reset passwords, languages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from bot.auth import ROLES, AccountError, create_user
+from bot.auth.manage import list_users, reset_password, set_active, set_languages
+from bot.kb.model import LANGUAGES
+from bot.web.deps import DbDep
+from bot.web.security import AdminDep
+from bot.web.staff.common import render
+
+router = APIRouter(prefix="/users", tags=["staff"])
+
+
+def _back(message: str = "", error: str = "") -> Response:
+    query = urlencode({k: v for k, v in {"message": message, "error": error}.items() if v})
+    return RedirectResponse(f"/staff/users?{query}", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", response_class=HTMLResponse)
+async def users_page(
+    request: Request, admin: AdminDep, db: DbDep, message: str = "", error: str = ""
+) -> HTMLResponse:
+    """Every account with its role, languages and state."""
+    return render(
+        request,
+        "staff/users.html",
+        {
+            "users": list_users(db),
+            "roles": ROLES,
+            "languages": LANGUAGES,
+            "message": message,
+            "error": error,
+            "me": admin,
+        },
+    )
+
+
+@router.post("")
+async def create(
+    admin: AdminDep,
+    db: DbDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    role: Annotated[str, Form(max_length=16)],
+    languages: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Create an account (Argon2id-hashed password)."""
+    try:
+        await run_in_threadpool(
+            create_user, db, username, password, role, ",".join(languages or LANGUAGES)
+        )
+    except AccountError as exc:
+        return _back(error=str(exc))
+    return _back(message=f"Account {username} created.")
+
+
+@router.post("/{user_id}/active")
+async def activate(
+    user_id: int, admin: AdminDep, db: DbDep, active: Annotated[bool, Form()]
+) -> Response:
+    """Deactivate or reactivate an account."""
+    try:
+        user = set_active(db, admin, user_id, active)
+    except AccountError as exc:
+        return _back(error=str(exc))
+    return _back(message=f"{user.username} is now {'active' if active else 'deactivated'}.")
+
+
+@router.post("/{user_id}/password")
+async def password(
+    user_id: int, admin: AdminDep, db: DbDep, password: Annotated[str, Form(max_length=256)]
+) -> Response:
+    """Set a new password (the account is logged out everywhere)."""
+    try:
+        user = await run_in_threadpool(reset_password, db, user_id, password)
+    except AccountError as exc:
+        return _back(error=str(exc))
+    return _back(message=f"Password of {user.username} reset.")
+
+
+@router.post("/{user_id}/languages")
+async def languages(
+    user_id: int,
+    admin: AdminDep,
+    db: DbDep,
+    languages: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Set the languages a consultant works in."""
+    try:
+        user = set_languages(db, user_id, languages or [])
+    except AccountError as exc:
+        return _back(error=str(exc))
+    return _back(message=f"Languages of {user.username}: {user.languages}.")
