@@ -14,10 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from bot.db import Handoff, HandoffMessage, User
 from bot.handoff import service
 from bot.handoff.mailer import MailError, send_mail
-from bot.handoff.pump import HandoffPump
+from bot.handoff.pump import HandoffPump, render_notice
 from bot.responses import variation_for
 from bot.web.deps import DbDep, SearchDep, SettingsDep
-from bot.web.handoff_deps import DomainDep, PumpDep
+from bot.web.handoff_deps import DomainDep, HoursDep, PumpDep
 from bot.web.schemas import HandBackRequest, Lang, PresenceRequest, ReplyRequest
 from bot.web.security import ConsultantDep, SessionDep
 from bot.web.templating import templates
@@ -89,6 +89,8 @@ async def console(request: Request, user: ConsultantDep, session: SessionDep) ->
 async def state(
     user: ConsultantDep,
     db: DbDep,
+    domain: DomainDep,
+    hours: HoursDep,
     conversation: int | None = None,
     all_languages: bool = False,
 ) -> dict[str, Any]:
@@ -121,7 +123,11 @@ async def state(
             .where(HandoffMessage.handoff_id == handoff.id)
             .order_by(HandoffMessage.created_at, HandoffMessage.id)
         ).all()
-        body["conversation"] = {**_summary(handoff), "lines": [_line(x) for x in lines]}
+        shown = [_line(x) for x in lines]
+        for line in shown:
+            if line["author"] == "notice":  # stored as the response's name; show its text
+                line["text"] = render_notice(domain, line["text"], handoff.lang, hours)
+        body["conversation"] = {**_summary(handoff), "lines": shown}
     return body
 
 

@@ -57,6 +57,9 @@ def test_queue_claim_reply_and_hand_back(staff_app, login):
         headers=headers,
     )
     assert sent.status_code == 201
+    lines = client.get(f"/consultant/api/state?conversation={hid}").json()["conversation"]["lines"]
+    [notice] = [x for x in lines if x["author"] == "notice"]
+    assert notice["text"].startswith("До розмови приєднався")  # rendered, in the user's language
     client.post(f"/consultant/api/conversations/{hid}/handback", json={}, headers=headers)
 
     rasa = RecordingRasa()
