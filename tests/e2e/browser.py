@@ -59,13 +59,16 @@ def bot_messages(page: Any) -> list[str]:
     return page.locator("#infoopt-chat-log .ic-msg.ic-bot").all_inner_texts()
 
 
-def wait_for_bot_text(page: Any, fragment: str, timeout: float = 30_000) -> None:
-    """Wait for a bot bubble showing `fragment` (markdown bold is rendered, so drop it)."""
-    fragment = fragment.replace("**", "")
+def wait_for_bot_text(page: Any, fragment: str | list[str], timeout: float = 30_000) -> None:
+    """Wait for a bot bubble showing `fragment` (or one of several; markdown bold is rendered,
+    so it is dropped)."""
+    fragments = [
+        f.replace("**", "") for f in ([fragment] if isinstance(fragment, str) else fragment)
+    ]
     page.wait_for_function(
-        """fragment => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
-            .some(m => m.innerText.includes(fragment))""",
-        arg=fragment,
+        """fragments => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
+            .some(m => fragments.some(f => m.innerText.includes(f)))""",
+        arg=fragments,
         timeout=timeout,
     )
 
