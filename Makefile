@@ -92,7 +92,7 @@ eval: $(VENV)/.ready
 calibrate: $(VENV)/.ready
 	$(VENV)/bin/faq calibrate
 
-# About 21 minutes on 2 cores; writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
+# About 10 minutes on 2 idle cores (21 on a busy machine); writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
 bench: train
 	$(PY) -m bot.bench.run
 
