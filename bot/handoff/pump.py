@@ -126,8 +126,9 @@ class HandoffPump:
             try:
                 await self.rasa.append(outgoing.sender_id, outgoing.events)
             except RasaError as exc:
+                # Only this conversation waits: one it cannot take must not hold up the rest.
                 log.warning("delivery postponed: %s", exc)
-                return
+                continue
             await run_in_threadpool(self._mark_delivered, outgoing.ids)
         if time.monotonic() - self._last_sync >= self.sync_every:
             self._last_sync = time.monotonic()

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 
 from bot.handoff.pump import HandoffPump
+from bot.handoff.rasa_client import RasaError
 from tests.bot.web.conftest import csrf_of
 
 
@@ -88,3 +89,33 @@ def test_language_filter_hides_other_languages_unless_asked(staff_app, login):
     everything = staff_app.get("/consultant/api/state?all_languages=true").json()["queue"]
     assert {h["lang"] for h in mine} == {"uk"}
     assert {h["lang"] for h in everything} == {"uk", "pl"}
+
+
+class RefusingRasa(RecordingRasa):
+    """Rasa refusing one conversation's events."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def append(self, sender_id: str, events: list[dict]) -> None:
+        if sender_id == self.refused:
+            raise RasaError("400 Bad Request")
+        await super().append(sender_id, events)
+
+
+def test_a_conversation_rasa_refuses_does_not_hold_up_the_others(staff_app, login):
+    client = login("consultant")
+    headers = {"X-CSRF-Token": csrf_of(client.get("/consultant/").text)}
+    client.get("/consultant/api/state")
+    senders = [_start(client, "uk")[0], _start(client, "ru")[0]]
+    for handoff in client.get("/consultant/api/state").json()["queue"]:
+        client.post(f"/consultant/api/conversations/{handoff['id']}/claim", headers=headers)
+    app = client.app
+    rasa = RefusingRasa(refused=senders[0])
+    pump = HandoffPump(app.state.db, rasa, app.state.domain, app.state.hours, 600)  # type: ignore[arg-type]
+    asyncio.run(pump.step())
+    assert [sender for sender, _ in rasa.appended] == [senders[1]]
+    rasa.refused = ""
+    asyncio.run(pump.step())  # the refused notice is still due, and is sent once Rasa takes it
+    assert [sender for sender, _ in rasa.appended] == [senders[1], senders[0]]
