@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from bot.curation.handoffs import handoff_times
 from bot.db import Feedback, QuestionLog
+from bot.db.models import as_utc
 from bot.kb.model import LANGUAGES
 
 DECISIONS = ("answer", "clarify", "no_match")
 
 
 def _day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
+    return as_utc(moment).astimezone(UTC).date()
 
 
 @dataclass
@@ -119,15 +120,11 @@ def build(db: Session, days: int = 30, today: date | None = None) -> Dashboard:
             continue
         day.handoffs += 1
         if handoff["claimed_at"] is not None:
-            waited = _aware(handoff["claimed_at"]) - _aware(handoff["created_at"])
+            waited = as_utc(handoff["claimed_at"]) - as_utc(handoff["created_at"])
             day.waits.append(waited.total_seconds())
     channels = sorted({c for d in per_day.values() for c in d.by_channel})
     ranked = sorted(entries.values(), key=lambda e: (-e.asked, e.kb_id))
     return Dashboard(list(per_day.values()), decisions, ranked, channels)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def daily_csv(board: Dashboard) -> str:

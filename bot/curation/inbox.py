@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.curation.handoffs import handoff_question, handoff_questions
 from bot.db import Feedback, InboxHandled, QuestionLog
+from bot.db.models import as_utc
 from bot.search.encoders import Encoder
 from bot.text import fold
 
@@ -106,12 +107,7 @@ def pending(db: Session, days: int = 90, limit: int = 1000) -> list[Message]:
         out.append(Message("handoff", h["id"], h["question"], h["lang"] or "", h["created_at"]))
     done = _handled(db)
     fresh = [m for m in out if (m.source, m.item_id) not in done]
-    return sorted(fresh, key=lambda m: _aware(m.created_at), reverse=True)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite gives naive datetimes back; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return sorted(fresh, key=lambda m: as_utc(m.created_at), reverse=True)
 
 
 def group(messages: Sequence[Message], encoder: Encoder, similar: float = SIMILAR) -> list[Group]:
@@ -135,7 +131,7 @@ def group(messages: Sequence[Message], encoder: Encoder, similar: float = SIMILA
             folded.append(key)
         else:
             groups[best].messages.append(message)
-    return sorted(groups, key=lambda g: (-g.count, -_aware(g.messages[0].created_at).timestamp()))
+    return sorted(groups, key=lambda g: (-g.count, -as_utc(g.messages[0].created_at).timestamp()))
 
 
 def mark(db: Session, keys: Sequence[str], outcome: str, username: str) -> int:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.models import ConsultantPresence, Handoff, HandoffMessage, User, utcnow
+from bot.db.models import ConsultantPresence, Handoff, HandoffMessage, User, as_utc, utcnow
 from bot.handoff.hours import OfficeHours
 from bot.privacy import redact
 
@@ -47,11 +47,6 @@ class Opened:
 
     handoff: Handoff
     position: int
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def open_handoff_for(db: Session, sender_id: str) -> Handoff | None:
@@ -175,7 +170,7 @@ def add_user_line(
                     text=redact(text)[:4000],
                     source_key=key,
                     # Never before the handoff began, so a ticket draft counts it.
-                    created_at=max(_at(ts, now), _aware(handoff.created_at)),
+                    created_at=max(_at(ts, now), as_utc(handoff.created_at)),
                 )
             )
     except IntegrityError:  # the pump copied the same event at the same moment
@@ -323,15 +318,10 @@ def set_presence(db: Session, consultant: User, available: bool | None) -> bool:
 
 def waited_seconds(handoff: Handoff, now: datetime | None = None) -> int:
     """How long the user has waited (until claimed, or until now)."""
-    end = _aware(handoff.claimed_at) if handoff.claimed_at else (now or utcnow())
-    return max(0, int((end - _aware(handoff.created_at)).total_seconds()))
+    end = as_utc(handoff.claimed_at) if handoff.claimed_at else (now or utcnow())
+    return max(0, int((end - as_utc(handoff.created_at)).total_seconds()))
 
 
 def as_timestamp(moment: datetime) -> float:
     """POSIX seconds of a stored datetime (naive ones are UTC)."""
-    return _aware(moment).timestamp()
-
-
-def as_datetime(moment: datetime) -> datetime:
-    """A stored datetime, time-zone aware."""
-    return _aware(moment)
+    return as_utc(moment).timestamp()

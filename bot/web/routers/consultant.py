@@ -12,6 +12,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bot.db import Handoff, HandoffMessage, User
+from bot.db.models import as_utc
 from bot.handoff import service
 from bot.handoff.mailer import MailError, send_mail
 from bot.handoff.pump import HandoffPump, render_notice
@@ -48,7 +49,7 @@ def _apply(pump: HandoffPump, operation: Callable[[], T]) -> T:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return service.as_datetime(moment).isoformat() if moment else None
+    return as_utc(moment).isoformat() if moment else None
 
 
 def _summary(handoff: Handoff) -> dict[str, Any]:
