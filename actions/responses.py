@@ -12,7 +12,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.responses import variation_for
+from bot.responses import fill, variation_for
 
 
 def utter_in(
@@ -30,10 +30,8 @@ def utter_in(
     """
     variation = variation_for(domain, name, lang)
     text = variation.get("text")
-    for key, value in values.items():
-        text = text.replace("{" + key + "}", value) if text else text
     dispatcher.utter_message(
-        text=text,
+        text=fill(text, values) if text else text,
         buttons=variation.get("buttons"),
         json_message=json_message or variation.get("custom"),
     )

@@ -34,6 +34,13 @@ def variation_for(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any
     return {k: v for k, v in chosen.items() if k != "condition"}
 
 
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace `{name}` placeholders of a response text (Rasa's slot syntax)."""
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
 def day_names(domain: dict[str, Any], lang: str) -> list[str]:
     """Monday-first weekday abbreviations in `lang` (response `utter_weekday_names`)."""
     return [

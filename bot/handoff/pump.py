@@ -23,7 +23,7 @@ from bot.db import Database, Handoff, HandoffMessage
 from bot.handoff import service
 from bot.handoff.hours import OfficeHours
 from bot.handoff.rasa_client import RasaClient, RasaError
-from bot.responses import day_names, variation_for
+from bot.responses import day_names, fill, variation_for
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class Outgoing:
 def render_notice(domain: dict[str, Any], name: str, lang: str, hours: OfficeHours) -> str:
     """A notice's text in `lang`, with `{hours}` filled in."""
     text = str(variation_for(domain, name, lang).get("text") or "")
-    return text.replace("{hours}", hours.describe(day_names(domain, lang)))
+    return fill(text, {"hours": hours.describe(day_names(domain, lang))})
 
 
 def events_for(

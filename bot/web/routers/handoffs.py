@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from bot.handoff import service
 from bot.responses import day_names
 from bot.web.deps import DbDep, SettingsDep
-from bot.web.handoff_deps import DomainDep, HoursDep, PumpDep
+from bot.web.handoff_deps import DomainDep, HoursDep
 from bot.web.schemas import HandoffOut, HandoffRequest, RelayRequest
 from bot.web.security import Internal
 
@@ -21,7 +21,6 @@ async def start_handoff(
     settings: SettingsDep,
     hours: HoursDep,
     domain: DomainDep,
-    pump: PumpDep,
 ) -> HandoffOut:
     """Queue the conversation, or open a ticket draft when no consultant can take it."""
     opened = service.start(
@@ -36,7 +35,6 @@ async def start_handoff(
     )
     handoff = opened.handoff
     needs = service.ticket_needs(db, handoff) if handoff.state == "ticket_draft" else None
-    pump.wake()
     return HandoffOut(
         open=True,
         state=handoff.state,
