@@ -105,12 +105,18 @@ class HandoffPump:
         self.sync_every = sync_every
         self._last_sync = 0.0
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def wake(self) -> None:
-        """Run the next step now (a consultant just wrote): replies reach users at once."""
-        self._wake.set()
+        """Run the next step now (a consultant just wrote): replies reach users at once.
+
+        Safe from any thread: routes run in the thread pool.
+        """
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, every: float) -> None:
+        self._loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
             try:

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from bot.db import Handoff, HandoffMessage, User
 from bot.db.models import as_utc
@@ -23,6 +22,9 @@ from bot.web.schemas import HandBackRequest, Lang, PresenceRequest, ReplyRequest
 from bot.web.security import ConsultantDep, SessionDep
 from bot.web.templating import templates
 
+# The API routes are plain functions, run in the thread pool: a claim waiting for another
+# one's row or database lock must not block the event loop, which that other request needs
+# to finish and commit.
 router = APIRouter(prefix="/consultant", tags=["consultant"])
 T = TypeVar("T")
 
@@ -87,7 +89,7 @@ async def console(request: Request, user: ConsultantDep, session: SessionDep) ->
 
 
 @router.get("/api/state")
-async def state(
+def state(
     user: ConsultantDep,
     db: DbDep,
     domain: DomainDep,
@@ -133,19 +135,19 @@ async def state(
 
 
 @router.post("/api/presence")
-async def presence(body: PresenceRequest, user: ConsultantDep, db: DbDep) -> dict[str, bool]:
+def presence(body: PresenceRequest, user: ConsultantDep, db: DbDep) -> dict[str, bool]:
     """Available for new chats, or away."""
     return {"available": service.set_presence(db, user, body.available)}
 
 
 @router.post("/api/conversations/{handoff_id}/claim")
-async def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> dict[str, Any]:
+def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> dict[str, Any]:
     """Take a queued conversation; 409 "already taken" when another consultant was first."""
     return _summary(_apply(pump, lambda: service.claim(db, handoff_id, user)))
 
 
 @router.post("/api/conversations/{handoff_id}/messages", status_code=status.HTTP_201_CREATED)
-async def reply(
+def reply(
     handoff_id: int, body: ReplyRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
 ) -> dict[str, Any]:
     """Send a message to the user (delivered by the pump through Rasa)."""
@@ -153,7 +155,7 @@ async def reply(
 
 
 @router.post("/api/conversations/{handoff_id}/handback")
-async def hand_back(
+def hand_back(
     handoff_id: int, body: HandBackRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
 ) -> dict[str, Any]:
     """Return the conversation to the bot, or mark it resolved; the user is told."""
@@ -161,12 +163,10 @@ async def hand_back(
 
 
 @router.get("/api/answers")
-async def answers(
-    q: str, lang: Lang, _user: ConsultantDep, search: SearchDep
-) -> list[dict[str, str]]:
+def answers(q: str, lang: Lang, _user: ConsultantDep, search: SearchDep) -> list[dict[str, str]]:
     """Knowledge-base answers for a search, in the conversation's language, to insert."""
     snapshot = search.snapshot
-    result = await run_in_threadpool(snapshot.searcher.search, q[:1000])
+    result = snapshot.searcher.search(q[:1000])
     found = []
     for candidate in result.candidates[:5]:
         entry = snapshot.kb.get(candidate.id)
@@ -184,7 +184,7 @@ def _ticket(db: DbDep, handoff_id: int) -> Handoff:
 
 
 @router.post("/api/tickets/{handoff_id}/answer")
-async def answer_ticket(
+def answer_ticket(
     handoff_id: int,
     body: ReplyRequest,
     user: ConsultantDep,
@@ -198,7 +198,7 @@ async def answer_ticket(
         raise HTTPException(status.HTTP_409_CONFLICT, "the user left no e-mail address")
     subject = str(variation_for(domain, "utter_ticket_mail_subject", handoff.lang)["text"])
     try:
-        await run_in_threadpool(send_mail, settings, handoff.email, subject, body.text)
+        send_mail(settings, handoff.email, subject, body.text)
     except MailError as exc:
         raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(exc)) from exc
     db.add(
@@ -211,7 +211,7 @@ async def answer_ticket(
 
 
 @router.post("/api/tickets/{handoff_id}/close")
-async def close_ticket(handoff_id: int, user: ConsultantDep, db: DbDep) -> dict[str, Any]:
+def close_ticket(handoff_id: int, user: ConsultantDep, db: DbDep) -> dict[str, Any]:
     """Close a ticket without an answer (e.g. spam, or answered by phone)."""
     handoff = _ticket(db, handoff_id)
     _close_ticket(db, handoff, user, "closed_by_consultant")

@@ -11,11 +11,12 @@ from bot.web.handoff_deps import DomainDep, HoursDep
 from bot.web.schemas import HandoffOut, HandoffRequest, RelayRequest
 from bot.web.security import Internal
 
+# Plain functions, run in the thread pool, so database waits never block the event loop.
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"], dependencies=[Internal])
 
 
 @router.post("", response_model=HandoffOut)
-async def start_handoff(
+def start_handoff(
     body: HandoffRequest,
     db: DbDep,
     settings: SettingsDep,
@@ -46,7 +47,7 @@ async def start_handoff(
 
 
 @router.post("/{sender_id}/messages", response_model=HandoffOut)
-async def relay(sender_id: str, body: RelayRequest, db: DbDep) -> HandoffOut:
+def relay(sender_id: str, body: RelayRequest, db: DbDep) -> HandoffOut:
     """A user's message during a handoff: into the transcript (the bot stays silent)."""
     handoff = service.open_handoff_for(db, sender_id)
     if handoff is None:
@@ -59,7 +60,7 @@ async def relay(sender_id: str, body: RelayRequest, db: DbDep) -> HandoffOut:
 
 
 @router.post("/{sender_id}/end", response_model=HandoffOut)
-async def end(sender_id: str, db: DbDep) -> HandoffOut:
+def end(sender_id: str, db: DbDep) -> HandoffOut:
     """The user no longer needs a consultant."""
     handoff = service.open_handoff_for(db, sender_id)
     if handoff is None:
