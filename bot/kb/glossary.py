@@ -67,7 +67,7 @@ def parse_glossary(doc: Any) -> Glossary:
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("pl"), str):
             raise GlossaryError("every term needs its Polish original under `pl`")
-        renderings = {lang: str(item[lang]) for lang in LANGUAGES if lang in item}
+        renderings = {lang: str(item[lang]) for lang in LANGUAGES if lang != "pl" and lang in item}
         avoid = item.get("avoid") or {}
         if not isinstance(avoid, dict) or not all(
             lang in LANGUAGES and isinstance(forms, list) for lang, forms in avoid.items()
