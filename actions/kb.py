@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -22,15 +23,25 @@ from actions.context import (
 from actions.handoff import offer_handoff
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
+from bot.responses import fill, variation_for
 
 log = logging.getLogger(__name__)
+
+
+def answer_text(domain: dict[str, Any], entry: dict[str, Any], lang: str) -> str:
+    """The entry's answer followed by the date its facts were last checked."""
+    reviewed = date.fromisoformat(str(entry["reviewed"]))
+    checked = variation_for(domain, "utter_reviewed_on", lang)["text"]
+    return f"{entry['answer']}\n\n{fill(checked, {'date': reviewed.strftime('%d.%m.%Y')})}"
 
 
 def send_answer(
     dispatcher: CollectingDispatcher, domain: dict[str, Any], entry: dict[str, Any], lang: str
 ) -> list[EventType]:
-    """The entry's answer (it ends with its source link) and the "did this help?" question."""
-    dispatcher.utter_message(text=entry["answer"], json_message={"kb_id": entry["id"]})
+    """The entry's answer (it ends with its source link and review date) and "did this help?"."""
+    dispatcher.utter_message(
+        text=answer_text(domain, entry, lang), json_message={"kb_id": entry["id"]}
+    )
     # Sent directly: Rasa's templating would read the buttons' JSON payloads as placeholders.
     utter_in(dispatcher, domain, "utter_ask_helpful", lang)
     return [

@@ -8,9 +8,11 @@ import logging
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.kb.freshness import Expiry, expiry, next_review
 from bot.kb.loader import KnowledgeBaseError, validate
 from bot.search.encoders import ModelMissingError, fetch_st_model
 from bot.settings import ROOT, get_settings
@@ -38,6 +40,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
+    today = date.today()
+    for entry in kb.entries:
+        state = expiry(entry.valid_until, entry.reviewed, today)
+        if state is Expiry.EXPIRED:
+            print(
+                f"warning: {entry.id}: valid_until {entry.valid_until} has passed", file=sys.stderr
+            )
+        elif state is Expiry.BEFORE_REVIEW:
+            print(
+                f"warning: {entry.id}: valid_until {entry.valid_until} comes before the next "
+                f"review ({next_review(entry.reviewed)})",
+                file=sys.stderr,
+            )
     print(f"ok: {len(kb.entries)} entries, {sum(len(v) for v in kb.negatives.values())} negatives")
     return 0
 

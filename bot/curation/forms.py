@@ -46,6 +46,8 @@ def entry_from_form(form: Mapping[str, Any], audience: Sequence[str]) -> RawEntr
         "sources": lines(get("sources")),
         "reviewed": parse_date(get("reviewed")),
     }
+    if get("valid_until").strip():
+        raw["valid_until"] = parse_date(get("valid_until"))
     for lang in LANGUAGES:
         raw[lang] = {
             "title": get(f"{lang}.title").strip(),
@@ -63,6 +65,7 @@ def form_values(raw: RawEntry) -> dict[str, str]:
         "related": ", ".join(raw.get("related") or []),
         "sources": "\n".join(raw.get("sources") or []),
         "reviewed": str(raw.get("reviewed", "")),
+        "valid_until": str(raw.get("valid_until") or ""),
     }
     for lang in LANGUAGES:
         block = raw.get(lang) or {}

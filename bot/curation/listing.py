@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.curation.store import RawEntry
+from bot.kb.freshness import Expiry, expiry
 from bot.kb.model import LANGUAGES
 from bot.text import fold
 
@@ -21,6 +22,8 @@ class EntryRow:
     """Languages with a title and an answer."""
     needs_review: tuple[str, ...]
     """Languages flagged for translation review."""
+    expiry: Expiry | None = None
+    """Whether the entry's time-bound facts (`valid_until`) need a curator now."""
 
     @property
     def complete(self) -> bool:
@@ -47,6 +50,7 @@ def row_of(raw: RawEntry, flags: list[str], today: date) -> EntryRow:
         if isinstance(raw.get(lang), dict) and raw[lang].get("title") and raw[lang].get("answer")
     )
     title = next((str(raw[lang]["title"]) for lang in languages), str(raw.get("id")))
+    valid_until = raw.get("valid_until")
     return EntryRow(
         id=str(raw.get("id")),
         area=str(raw.get("area")),
@@ -55,6 +59,7 @@ def row_of(raw: RawEntry, flags: list[str], today: date) -> EntryRow:
         days_since_review=(today - reviewed).days if reviewed else None,
         languages=languages,
         needs_review=tuple(sorted(flags, key=LANGUAGES.index)),
+        expiry=expiry(valid_until if isinstance(valid_until, date) else None, reviewed, today),
     )
 
 

@@ -24,7 +24,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.db.curation import KbRevision, TranslationFlag
-from bot.kb.loader import NEGATIVES_FILE, Problem, validate_docs
+from bot.kb.glossary import load_glossary
+from bot.kb.loader import SPECIAL_FILES, Problem, validate_docs
 from bot.kb.model import LANGUAGES
 from bot.kb.writer import dump_area, write_atomically
 
@@ -125,7 +126,7 @@ class KbStore:
     def read(self) -> KbFiles:
         files = KbFiles()
         for path in sorted(self.kb_dir.glob("*.yml")):
-            if path.name == NEGATIVES_FILE:
+            if path.name in SPECIAL_FILES:
                 continue
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             files.areas[path.stem] = list(doc.get("entries") or [])
@@ -164,7 +165,7 @@ class KbStore:
                     touched.add(area)
                 files.put(change.entry_id, change.after)
             docs = {area: {"area": area, "entries": e} for area, e in files.areas.items() if e}
-            _kb, problems = validate_docs(docs, {}, self.today())
+            _kb, problems = validate_docs(docs, {}, self.today(), load_glossary(self.kb_dir))
             if problems:
                 raise InvalidEdit(problems)
             if dry_run:

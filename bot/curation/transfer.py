@@ -26,9 +26,9 @@ from bot.kb.model import LANGUAGES
 
 COLUMNS = (
     "id", "area", "lang", "title", "phrasings", "answer",
-    "sources", "reviewed", "audience", "related",
+    "sources", "reviewed", "valid_until", "audience", "related",
 )  # fmt: skip
-SHARED = ("area", "sources", "reviewed", "audience", "related")
+SHARED = ("area", "sources", "reviewed", "valid_until", "audience", "related")
 
 
 class TransferError(ValueError):
@@ -49,6 +49,7 @@ def rows_of(files: KbFiles) -> Iterator[dict[str, str]]:
                 "answer": str(block.get("answer", "")).strip(),
                 "sources": "\n".join(raw.get("sources") or []),
                 "reviewed": str(raw.get("reviewed", "")),
+                "valid_until": str(raw.get("valid_until") or ""),
                 "audience": ", ".join(raw.get("audience") or []),
                 "related": ", ".join(raw.get("related") or []),
             }
@@ -136,6 +137,11 @@ def _apply_row(raw: RawEntry, row: dict[str, str], shared: bool) -> None:
         raw["sources"] = lines(row["sources"])
     if "reviewed" in row:
         raw["reviewed"] = parse_date(row["reviewed"])
+    if "valid_until" in row:
+        if row["valid_until"].strip():
+            raw["valid_until"] = parse_date(row["valid_until"])
+        else:
+            raw.pop("valid_until", None)
     for key in ("audience", "related"):
         if key in row:
             raw[key] = _split(row[key])

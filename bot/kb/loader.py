@@ -16,15 +16,20 @@ from urllib.parse import urlparse
 
 import yaml
 
+from bot.kb.glossary import GLOSSARY_FILE, Glossary, GlossaryError, load_glossary
 from bot.kb.model import LANGUAGES, Entry, KnowledgeBase, LocalText
 
 MIN_PHRASINGS = 6
 MAX_ANSWER_CHARS = 900
 AUDIENCES = frozenset({"foreigner", "employer", "representative"})
 NEGATIVES_FILE = "negatives.yml"
+SPECIAL_FILES = frozenset({NEGATIVES_FILE, GLOSSARY_FILE})
+"""Files of the folder that are not areas of entries."""
 
-_ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-_ENTRY_KEYS = frozenset({"id", "area", "audience", "related", "sources", "reviewed", *LANGUAGES})
+_ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+_ENTRY_KEYS = frozenset(
+    {"id", "area", "audience", "related", "sources", "reviewed", "valid_until", *LANGUAGES}
+)
 _TEXT_KEYS = frozenset({"title", "phrasings", "answer"})
 _LINES = "__lines__"
 
@@ -90,8 +95,9 @@ def _norm_phrase(text: str) -> str:
 class _Collector:
     """Accumulates problems and valid entries while walking the files."""
 
-    def __init__(self, today: date):
+    def __init__(self, today: date, glossary: Glossary | None = None):
         self.today = today
+        self.glossary = glossary or Glossary()
         self.problems: list[Problem] = []
         self.entries: list[Entry] = []
         self.negatives: dict[str, tuple[str, ...]] = {}
@@ -118,6 +124,8 @@ class _Collector:
             return
         if path.name == NEGATIVES_FILE:
             self._read_negatives(doc, shown)
+        elif path.name == GLOSSARY_FILE:
+            return  # read before the entries, which it checks
         else:
             self.read_doc(doc, shown, path.stem)
 
@@ -184,6 +192,7 @@ class _Collector:
                 problem(f"malformed URL `{url}`", "sources")
 
         reviewed = self._read_date(raw.get("reviewed"), problem)
+        valid_until = self._read_valid_until(raw.get("valid_until"), problem)
         audience = raw.get("audience") or []
         if not isinstance(audience, list) or not set(audience) <= AUDIENCES:
             problem(f"`audience` must be a list of {', '.join(sorted(AUDIENCES))}", "audience")
@@ -214,8 +223,20 @@ class _Collector:
                     reviewed=reviewed,
                     audience=tuple(audience),
                     related=tuple(related),
+                    valid_until=valid_until,
                 )
             )
+
+    @staticmethod
+    def _read_valid_until(value: object, problem: Any) -> date | None:
+        # May lie in the past: an expired fact is a warning for curators, not a broken file.
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            problem(f"`valid_until` must be a date like 2026-08-31, not `{value}`", "valid_until")
+            return None
 
     def _read_date(self, value: object, problem: Any) -> date | None:
         if value is None:
@@ -262,6 +283,9 @@ class _Collector:
             problem("phrasings must be non-empty strings", "phrasings")
         if len(clean) < MIN_PHRASINGS:
             problem(f"too few phrasings ({len(clean)} < {MIN_PHRASINGS})", "phrasings")
+        for key, value in (("title", title), ("answer", answer)):
+            for conflict in self.glossary.conflicts(lang, str(value or "")):
+                problem(conflict, key)
         for phrase in clean:
             key = _norm_phrase(phrase)
             owner = self.seen_phrasings.get(key)
@@ -288,6 +312,10 @@ def _kb_files(kb_dir: Path) -> Iterable[Path]:
 def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Read every file under `kb_dir`; return the valid entries and every problem found."""
     collector = _Collector(today or date.today())
+    try:
+        collector.glossary = load_glossary(kb_dir)
+    except GlossaryError as exc:
+        collector.add(str(kb_dir / GLOSSARY_FILE), 1, "-", str(exc))
     files = list(_kb_files(kb_dir))
     if not files:
         collector.add(str(kb_dir), 1, "-", "no knowledge-base files (*.yml) found")
@@ -306,6 +334,7 @@ def validate_docs(
     areas: dict[str, dict[str, Any]],
     negatives: dict[str, tuple[str, ...]],
     today: date | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Validate area documents already in memory (the console's edits) with the same rules.
 
@@ -313,8 +342,9 @@ def validate_docs(
         areas: area name -> the document of `data/kb/<area>.yml` (`area`, `entries`).
         negatives: the out-of-scope examples, kept as they are.
         today: the date `reviewed` may not be after.
+        glossary: the terms titles and answers must follow.
     """
-    collector = _Collector(today or date.today())
+    collector = _Collector(today or date.today(), glossary)
     for area, doc in sorted(areas.items()):
         collector.read_doc(doc, f"{area}.yml", area)
     collector.check_related()

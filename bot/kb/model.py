@@ -31,6 +31,8 @@ class Entry:
     reviewed: date
     audience: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    valid_until: date | None = None
+    """The last day a time-bound fact in the entry holds (a deadline, a transitional rule)."""
 
     def text(self, lang: str) -> LocalText:
         """The entry's text in `lang`, falling back to English, then Polish."""

@@ -16,7 +16,9 @@ import yaml
 
 from bot.kb.model import LANGUAGES
 
-ENTRY_KEYS = ("id", "area", "audience", "related", "sources", "reviewed", *LANGUAGES)
+ENTRY_KEYS = (
+    "id", "area", "audience", "related", "sources", "reviewed", "valid_until", *LANGUAGES
+)  # fmt: skip
 TEXT_KEYS = ("title", "phrasings", "answer")
 
 

@@ -114,3 +114,17 @@ def test_search_benchmark_reports_its_figures(small_set, tmp_path):
     report = json.loads(out.read_text())
     assert report["single_query_ms"]["n"] == 5
     assert report["index_build_s"] > 0 and report["peak_rss_mb"] > 0
+
+
+def test_validate_warns_about_time_bound_facts_but_passes(kb_copy):
+    path = kb_copy / "ukraine.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "valid_until: 2027-03-04", "valid_until: 2026-08-31"
+        ),
+        encoding="utf-8",
+    )
+    result = run("validate", "--kb", str(kb_copy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok:")
+    assert "warning: ukr.protection: valid_until 2026-08-31 has passed" in result.stderr

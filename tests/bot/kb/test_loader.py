@@ -142,3 +142,53 @@ def test_load_refuses_an_invalid_knowledge_base(tmp_path):
     with pytest.raises(KnowledgeBaseError) as err:
         load_kb(tmp_path, today=date(2026, 6, 1))
     assert "missing language `pl`" in str(err.value)
+
+
+def test_an_id_may_be_a_single_word(tmp_path):
+    # The topic catalogue names one service plainly `invitation`.
+    _write(tmp_path, "visa.yml", [_entry(id="invitation", area="visa")])
+    assert _messages(tmp_path) == []
+
+
+def test_valid_until_is_read_and_may_lie_in_the_past(tmp_path):
+    _write(tmp_path, "card.yml", [_entry(valid_until="2026-03-01")])
+    kb, problems = validate(tmp_path, today=date(2026, 6, 1))
+    assert problems == []
+    assert kb.entries[0].valid_until == date(2026, 3, 1)
+
+
+def test_a_malformed_valid_until_is_reported(tmp_path):
+    _write(tmp_path, "card.yml", [_entry(valid_until="end of March")])
+    assert any("`valid_until` must be a date" in m for m in _messages(tmp_path))
+
+
+GLOSSARY = {
+    "glossary": [
+        {"pl": "pobyt", "en": "stay", "uk": "перебування", "avoid": {"uk": ["побут"]}},
+    ]
+}
+
+
+def test_answers_and_titles_must_follow_the_glossary(tmp_path):
+    (tmp_path / "glossary.yml").write_text(yaml.safe_dump(GLOSSARY, allow_unicode=True))
+    entry = _entry()
+    entry["uk"] = {
+        **entry["uk"],
+        "title": "Дозвіл на побут",
+        "answer": "Заява щодо побуту. Більше: https://example.gov.pl/oplaty",
+        # Users write what they write: phrasings are not checked.
+        "phrasings": [*entry["uk"]["phrasings"][:5], "карта побуту скільки коштує"],
+    }
+    _write(tmp_path, "card.yml", [entry])
+    messages = _messages(tmp_path)
+    assert len(messages) == 2, messages
+    assert any("uk: `побут` contradicts the glossary" in m for m in messages)
+    assert any(
+        "uk: `побуту` contradicts the glossary: `pobyt` is `перебування`" in m for m in messages
+    )
+
+
+def test_a_malformed_glossary_is_reported(tmp_path):
+    (tmp_path / "glossary.yml").write_text("glossary: {pl: pobyt}\n")
+    _write(tmp_path, "card.yml", [_entry()])
+    assert any("`glossary` must be a list" in m for m in _messages(tmp_path))

@@ -1,0 +1,99 @@
+"""The glossary of official terms (`data/kb/glossary.yml`) and the check answers must pass.
+
+Each term names its Polish original, how the answers render it in en/uk/ru, and the forms an
+answer must not use (a calque, a false friend, office slang). Every word of an avoided form is
+matched as the beginning of a word, so one stem covers its inflections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.kb.model import LANGUAGES
+
+GLOSSARY_FILE = "glossary.yml"
+
+
+class GlossaryError(ValueError):
+    """The glossary file is malformed."""
+
+
+@dataclass(frozen=True)
+class Term:
+    pl: str
+    renderings: dict[str, str]
+    avoid: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _pattern(form: str) -> re.Pattern[str]:
+    words = [re.escape(w) + r"\w*" for w in form.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(words), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+
+    def conflicts(self, lang: str, text: str) -> list[str]:
+        """One message per avoided form found in `text` (written in `lang`)."""
+        found = []
+        for term in self.terms:
+            for form in term.avoid.get(lang, ()):
+                match = _pattern(form).search(text)
+                if match:
+                    preferred = term.renderings.get(lang, term.pl)
+                    found.append(
+                        f"`{match.group(0)}` contradicts the glossary: "
+                        f"`{term.pl}` is `{preferred}` in {lang}"
+                    )
+        return found
+
+
+def parse_glossary(doc: Any) -> Glossary:
+    """The glossary from its YAML document.
+
+    Raises:
+        GlossaryError: naming what is wrong.
+    """
+    items = doc.get("glossary") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise GlossaryError("`glossary` must be a list of terms")
+    terms = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("pl"), str):
+            raise GlossaryError("every term needs its Polish original under `pl`")
+        renderings = {lang: str(item[lang]) for lang in LANGUAGES if lang != "pl" and lang in item}
+        avoid = item.get("avoid") or {}
+        if not isinstance(avoid, dict) or not all(
+            lang in LANGUAGES and isinstance(forms, list) for lang, forms in avoid.items()
+        ):
+            raise GlossaryError(f"`{item['pl']}`: `avoid` must map languages to lists of forms")
+        terms.append(
+            Term(
+                pl=item["pl"],
+                renderings=renderings,
+                avoid={lang: tuple(str(f) for f in forms) for lang, forms in avoid.items()},
+            )
+        )
+    return Glossary(tuple(terms))
+
+
+def load_glossary(kb_dir: Path) -> Glossary:
+    """The glossary of a knowledge-base folder; an empty one when the folder has none.
+
+    Raises:
+        GlossaryError: if the file exists but is malformed.
+    """
+    path = kb_dir / GLOSSARY_FILE
+    if not path.is_file():
+        return Glossary()
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise GlossaryError(f"not valid YAML: {exc}") from exc
+    return parse_glossary(doc)
