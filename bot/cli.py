@@ -192,7 +192,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 
     role = getattr(args, "role", "admin")
     database = Database(get_settings().db_url)
-    database.create_all()
+    database.upgrade()
     try:
         with database.session() as db:
             user = create_user(db, args.username, _read_password(args), role, args.languages)
@@ -203,6 +203,34 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.db import Database
+    from bot.db.migrate import current, differences, head, new_revision
+
+    if args.db_command == "revision":
+        print(f"wrote {new_revision(args.message)}; review it, then `faq db upgrade`")
+        return 0
+    database = Database(get_settings().db_url)
+    try:
+        if args.db_command == "upgrade":
+            before = current(database.engine)
+            database.upgrade()
+            print(f"database at revision {current(database.engine)} (was {before or 'none'})")
+            return 0
+        if args.db_command == "check":
+            changes = differences(database.engine)
+            for change in changes:
+                print(change)
+            at, newest = current(database.engine), head()
+            if at != newest:
+                print(f"database at {at or 'none'}, migrations at {newest}: run `faq db upgrade`")
+            return 1 if changes or at != newest else 0
+        print(current(database.engine) or "none")
+        return 0
+    finally:
+        database.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -242,6 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
     f = models.add_parser("fetch", help="download a sentence-transformers model (needs a network)")
     f.add_argument("model")
     f.set_defaults(func=cmd_models_fetch)
+
+    p = sub.add_parser("db", help="the web app's database (DATABASE_URL): schema migrations")
+    db = p.add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the pending migrations").set_defaults(func=cmd_db)
+    db.add_parser("current", help="print the revision the database is at").set_defaults(func=cmd_db)
+    c = db.add_parser("check", help="fail unless the database is at head and matches the models")
+    c.set_defaults(func=cmd_db)
+    r = db.add_parser("revision", help="write a new migration from the models' changes")
+    r.add_argument("-m", "--message", required=True, help="what the migration changes")
+    r.set_defaults(func=cmd_db)
 
     p = sub.add_parser("users", help="staff accounts")
     users = p.add_subparsers(dest="users_command", required=True)
