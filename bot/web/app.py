@@ -61,7 +61,7 @@ def create_app(
         service = search_service or SearchService(settings)
         detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
         database = Database(settings.db_url)
-        await run_in_threadpool(database.create_all)
+        await run_in_threadpool(database.upgrade)
         await run_in_threadpool(service.warm_up)
         await run_in_threadpool(detector.warm_up)
         app.state.settings = settings
