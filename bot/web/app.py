@@ -76,6 +76,7 @@ def create_app(
         app.state.hours = hours
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
+        app.state.rasa = rasa
         app.state.pump = HandoffPump(
             database, rasa, app.state.domain, hours, settings.handoff_claim_timeout
         )
