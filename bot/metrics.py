@@ -53,6 +53,12 @@ HTTP_SECONDS = Histogram(
     ["route", "method", "status"],
     registry=REGISTRY,
 )
+ACTION_SECONDS = Histogram(
+    "faq_action_seconds",
+    "Action-server time per custom action run (served by the action server, not the web app).",
+    ["action"],
+    registry=REGISTRY,
+)
 ERRORS = Counter(
     "faq_errors",
     "Failures: unhandled exceptions in requests and background tasks, by where they happened.",

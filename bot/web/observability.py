@@ -64,13 +64,15 @@ class RequestContextMiddleware:
             metrics.ERRORS.labels(where="request").inc()
             raise
         finally:
+            elapsed = time.perf_counter() - started
             route = scope.get("route")
             # The route template, not the path: ids in paths would make endless label values.
             template = getattr(route, "path", None) or "unmatched"
             metrics.HTTP_SECONDS.labels(
                 route=template, method=scope["method"], status=str(status)
-            ).observe(time.perf_counter() - started)
+            ).observe(elapsed)
             if status >= 500 and not failed:
                 metrics.ERRORS.labels(where="response_5xx").inc()
+            log.info("%s %s %d %.1fms", scope["method"], template, status, elapsed * 1000)
             REQUEST_ID.reset(request_token)
             CONVERSATION_ID.reset(conversation_token)
