@@ -3,7 +3,3 @@
 Actions stay thin: the web app owns the knowledge base, search and language detection; actions
 ask it over HTTP and turn its answers into responses from domain.yml.
 """
-
-from actions.base import serve_metrics
-
-serve_metrics()

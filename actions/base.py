@@ -20,9 +20,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.settings import get_action_settings
 from bot import metrics
-from bot.logs import CONVERSATION_ID, REQUEST_ID, conversation_id
+from bot.logs import CONVERSATION_ID, REQUEST_ID, conversation_id, keep_json_logging
 
 log = logging.getLogger(__name__)
+keep_json_logging()  # in Sanic's worker process, which starts without the logging setup
 
 
 class TracedAction(Action, abc.ABC):
@@ -42,6 +43,7 @@ def _traced(run: Any) -> Any:
     async def traced(
         self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        serve_metrics()
         conversation = CONVERSATION_ID.set(conversation_id(tracker.sender_id or ""))
         request = REQUEST_ID.set(uuid.uuid4().hex[:16])
         started = time.perf_counter()
@@ -60,8 +62,13 @@ def _traced(run: Any) -> Any:
     return traced
 
 
+@functools.cache
 def serve_metrics() -> None:
-    """Expose the action server's metrics on `FAQ_ACTIONS_METRICS_PORT`, when it is set."""
+    """Expose the action server's metrics on `FAQ_ACTIONS_METRICS_PORT`, when it is set.
+
+    Started by the first action run, not at import: Sanic imports the actions in its manager
+    process too, and only the worker that runs them has their numbers.
+    """
     port = get_action_settings().actions_metrics_port
     if port:
         from prometheus_client import start_http_server

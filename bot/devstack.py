@@ -222,7 +222,8 @@ class Stack:
                 [
                     app_python, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(c.actions_port),
-                    "--logging-config-file", LOGGING_CONFIG,
+                    # rasa-sdk spells this flag with an underscore (Rasa does not).
+                    "--logging-config_file", LOGGING_CONFIG,
                 ],
                 f"{c.actions_url}/health",
             ),

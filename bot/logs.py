@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import logging.config
 import os
 import re
 import sys
@@ -114,4 +115,40 @@ def json_handler() -> logging.Handler:
     # dictConfig builds handlers before it configures the root logger, and logging.yml leaves
     # the root level out, so this is where LOG_LEVEL reaches it.
     logging.getLogger().setLevel(level())
+    # Python's warnings (deprecations of libraries) become records too, not raw stderr text.
+    logging.captureWarnings(True)
     return handler
+
+
+CONFIG_FLAGS = ("--log-config", "--logging-config-file", "--logging-config_file")
+"""How uvicorn, Rasa and rasa-sdk are told which logging configuration to apply."""
+
+
+def requested_config() -> str | None:
+    """The logging configuration file named on this process's command line, if any."""
+    args = sys.argv
+    for position, arg in enumerate(args):
+        name, _, value = arg.partition("=")
+        if name in CONFIG_FLAGS:
+            return value or (args[position + 1] if position + 1 < len(args) else None)
+    return None
+
+
+def keep_json_logging() -> None:
+    """Apply the requested logging configuration again if something has replaced it.
+
+    The Rasa server applies `--logging-config-file` and then installs its own coloured
+    handler on the root logger; Sanic's worker processes (the action server's) start with no
+    handler at all. Our channels and actions call this when loaded, afterwards. Does nothing
+    in a process started without a logging configuration, or when it is still in place.
+    """
+    path = requested_config()
+    if path is None:
+        return
+    handlers = logging.getLogger().handlers
+    if len(handlers) == 1 and isinstance(handlers[0].formatter, JsonFormatter):
+        return
+    import yaml
+
+    with open(path, encoding="utf-8") as config:
+        logging.config.dictConfig(yaml.safe_load(config))
