@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import TracedAction
 from actions.context import entity_value, reply_language
 from actions.webapp import WebAppError, get_webapp
 
@@ -37,7 +38,7 @@ async def store_feedback(
     return [SlotSet("last_kb_id", None)]
 
 
-class ActionStoreFeedback(Action):
+class ActionStoreFeedback(TracedAction):
     """The "did this help?" buttons."""
 
     def name(self) -> str:

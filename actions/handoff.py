@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import TracedAction
 from actions.context import channel_name, intent_name, is_button_payload, message_text
 from actions.context import reply_language as language_of
 from actions.feedback import store_feedback
@@ -134,7 +135,7 @@ async def relay_to_consultant(
     return [*events, *stay]
 
 
-class ActionStartHandoff(Action):
+class ActionStartHandoff(TracedAction):
     """The user asked for a person (in words, with the widget's button or Telegram's /human)."""
 
     def name(self) -> str:
@@ -146,7 +147,7 @@ class ActionStartHandoff(Action):
         return await start_handoff(dispatcher, tracker, domain)
 
 
-class ActionStopHandoff(Action):
+class ActionStopHandoff(TracedAction):
     """The user no longer needs a person: ends a handoff in progress, or declines an offer."""
 
     def name(self) -> str:
@@ -167,7 +168,7 @@ class ActionStopHandoff(Action):
         return [SlotSet("handoff_state", DECLINED)]
 
 
-class ActionConfirm(Action):
+class ActionConfirm(TracedAction):
     """A "yes" or "no": to the consultant offer, to "did this help?", or to nothing."""
 
     def name(self) -> str:

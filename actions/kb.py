@@ -7,10 +7,11 @@ import logging
 from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import TracedAction
 from actions.context import (
     channel_name,
     entity_value,
@@ -55,7 +56,7 @@ def choice_payload(entry_id: str) -> str:
     return "/choose_entry" + json.dumps({"kb_entry": entry_id})
 
 
-class ActionAnswerQuestion(Action):
+class ActionAnswerQuestion(TracedAction):
     """Searches the knowledge base and answers, offers choices, or admits it has no answer."""
 
     def name(self) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import TracedAction
 from actions.context import (
     channel_hint,
     is_button_payload,
@@ -39,7 +40,7 @@ def opening_events(
     return events
 
 
-class ActionSetLanguage(Action):
+class ActionSetLanguage(TracedAction):
     """Runs first in every turn: sets the `language` slot by design.md's rules.
 
     During a handoff it relays the message to the consultants instead, and the bot stays
@@ -79,7 +80,7 @@ class ActionSetLanguage(Action):
         return events
 
 
-class ActionChooseLanguage(Action):
+class ActionChooseLanguage(TracedAction):
     """The user picked a language (it sticks), or is offered the choice (e.g. after /start).
 
     The picker is sent from here, not as a template: Rasa's templating would read its buttons'

@@ -17,6 +17,8 @@ class ActionSettings(BaseSettings):
     max_message_chars: int = 1000
     internal_token: str = ""
     """Sent to the web app's internal handoff API (`FAQ_INTERNAL_TOKEN`)."""
+    actions_metrics_port: int = 0
+    """Where the action server serves its Prometheus metrics on loopback (0: nowhere)."""
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import get_action_settings
+from bot.logs import CONVERSATION_ID, CONVERSATION_ID_HEADER, REQUEST_ID, REQUEST_ID_HEADER
 
 
 class WebAppError(Exception):
@@ -32,7 +33,7 @@ class WebAppClient:
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            response = await self._http().post(path, json=body)
+            response = await self._http().post(path, json=body, headers=_trace_headers())
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -40,7 +41,7 @@ class WebAppClient:
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         try:
-            response = await self._http().get(path, params=params)
+            response = await self._http().get(path, params=params, headers=_trace_headers())
             if response.status_code == 404:
                 return None
             response.raise_for_status()
@@ -94,6 +95,12 @@ class WebAppClient:
 
     async def end_handoff(self, sender_id: str) -> dict[str, Any]:
         return await self._post(f"/api/handoffs/{quote(sender_id, safe='')}/end", {})
+
+
+def _trace_headers() -> dict[str, str]:
+    """The running action's ids (actions/base.py), so the web app logs them too."""
+    ids = {REQUEST_ID_HEADER: REQUEST_ID.get(), CONVERSATION_ID_HEADER: CONVERSATION_ID.get()}
+    return {name: value for name, value in ids.items() if value}
 
 
 _client: WebAppClient | None = None

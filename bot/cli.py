@@ -207,7 +207,7 @@ def cmd_users_create(args: argparse.Namespace) -> int:
 
     role = getattr(args, "role", "admin")
     database = Database(get_settings().db_url)
-    database.create_all()
+    database.upgrade()
     try:
         with database.session() as db:
             user = create_user(db, args.username, _read_password(args), role, args.languages)
@@ -217,6 +217,71 @@ def cmd_users_create(args: argparse.Namespace) -> int:
         return 1
     finally:
         database.dispose()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.db import Database
+    from bot.db.migrate import MigrationError, current, differences, head, new_revision
+
+    if args.db_command == "revision":
+        print(f"wrote {new_revision(args.message)}; review it, then `faq db upgrade`")
+        return 0
+    database = Database(get_settings().db_url)
+    try:
+        if args.db_command == "upgrade":
+            before = current(database.engine)
+            try:
+                database.upgrade()
+            except MigrationError as exc:
+                return _operations_error(exc)
+            print(f"database at revision {current(database.engine)} (was {before or 'none'})")
+            return 0
+        if args.db_command == "check":
+            changes = differences(database.engine)
+            for change in changes:
+                print(change)
+            at, newest = current(database.engine), head()
+            if at != newest:
+                print(f"database at {at or 'none'}, migrations at {newest}: run `faq db upgrade`")
+            return 1 if changes or at != newest else 0
+        print(current(database.engine) or "none")
+        return 0
+    finally:
+        database.dispose()
+
+
+def _operations_error(exc: Exception) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.backup import BackupError, backup
+
+    settings = get_settings()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = Path(args.out) if args.out else settings.var_dir / "backups" / f"faq-{stamp}.tar.gz"
+    try:
+        print(f"wrote {backup(settings, target)}")
+    except BackupError as exc:
+        return _operations_error(exc)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from bot.backup import BackupError, restore
+    from bot.db.migrate import MigrationError
+
+    try:
+        manifest = restore(get_settings(), Path(args.archive), force=args.force)
+    except (BackupError, MigrationError) as exc:
+        return _operations_error(exc)
+    print(
+        f"restored the backup of {manifest['created_at']}; database upgraded to the current schema"
+    )
     return 0
 
 
@@ -257,6 +322,25 @@ def build_parser() -> argparse.ArgumentParser:
     f = models.add_parser("fetch", help="download a sentence-transformers model (needs a network)")
     f.add_argument("model")
     f.set_defaults(func=cmd_models_fetch)
+
+    p = sub.add_parser("db", help="the web app's database (DATABASE_URL): schema migrations")
+    db = p.add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the pending migrations").set_defaults(func=cmd_db)
+    db.add_parser("current", help="print the revision the database is at").set_defaults(func=cmd_db)
+    c = db.add_parser("check", help="fail unless the database is at head and matches the models")
+    c.set_defaults(func=cmd_db)
+    r = db.add_parser("revision", help="write a new migration from the models' changes")
+    r.add_argument("-m", "--message", required=True, help="what the migration changes")
+    r.set_defaults(func=cmd_db)
+
+    p = sub.add_parser("backup", help="back up the database, knowledge base and trained models")
+    p.add_argument("--out", help="archive to write (default var/backups/faq-<time>.tar.gz)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into this installation")
+    p.add_argument("archive")
+    p.add_argument("--force", action="store_true", help="replace a non-empty database")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("users", help="staff accounts")
     users = p.add_subparsers(dest="users_command", required=True)

@@ -31,6 +31,8 @@ APP_VENV = ROOT / ".venv"
 RASA_MODELS = ROOT / "models" / "rasa"
 RASA_INPUTS = ("config.yml", "domain.yml", "data/rules.yml", "data/nlu")
 RASA_DATA_ARGS = ["data/nlu", "data/rules.yml"]
+LOGGING_CONFIG = str(ROOT / "logging.yml")
+"""JSON-lines logging shared by the three processes (bot/logs.py)."""
 TELEGRAM_VARIABLES = (
     "TELEGRAM_BOT_TOKEN",
     "TELEGRAM_WEBHOOK_URL",
@@ -212,6 +214,7 @@ class Stack:
                 [
                     app_python, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
                     "--host", "127.0.0.1", "--port", str(c.web_port),
+                    "--log-config", LOGGING_CONFIG,
                 ],
                 f"{c.web_url}/health",
             ),
@@ -219,6 +222,8 @@ class Stack:
                 [
                     app_python, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(c.actions_port),
+                    # rasa-sdk spells this flag with an underscore (Rasa does not).
+                    "--logging-config_file", LOGGING_CONFIG,
                 ],
                 f"{c.actions_url}/health",
             ),
@@ -228,6 +233,7 @@ class Stack:
                     "--port", str(c.rasa_port), "--interface", "127.0.0.1",
                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
                     "--cors", "*", "--enable-api", "--auth-token", c.rasa_token,
+                    "--logging-config-file", LOGGING_CONFIG,
                 ],
                 f"{c.rasa_url}/",
             ),

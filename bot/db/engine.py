@@ -11,8 +11,6 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.models import Base
-
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain `postgresql://` URLs."""
@@ -23,7 +21,7 @@ def normalise_url(url: str) -> str:
 
 
 class Database:
-    """One engine and its session factory; tables are created by `create_all()`."""
+    """One engine and its session factory; `upgrade()` brings the schema up to date."""
 
     def __init__(self, url: str):
         self.url = normalise_url(url)
@@ -37,8 +35,11 @@ class Database:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_all(self) -> None:
-        Base.metadata.create_all(self.engine)
+    def upgrade(self) -> None:
+        """Apply the pending migrations (bot/db/migrate.py); safe with many processes."""
+        from bot.db.migrate import upgrade
+
+        upgrade(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from bot import metrics
 from bot.db import Database, Handoff, HandoffMessage
 from bot.handoff import service
 from bot.handoff.hours import OfficeHours
@@ -122,6 +123,7 @@ class HandoffPump:
             try:
                 await self.step()
             except Exception:  # the pump must outlive one bad round (e.g. a database restart)
+                metrics.ERRORS.labels(where="handoff_pump").inc()
                 log.exception("handoff pump step failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), every)
@@ -133,6 +135,7 @@ class HandoffPump:
                 await self.rasa.append(outgoing.sender_id, outgoing.events)
             except RasaError as exc:
                 # Only this conversation waits: one it cannot take must not hold up the rest.
+                metrics.ERRORS.labels(where="rasa_delivery").inc()
                 log.warning("delivery postponed: %s", exc)
                 continue
             await run_in_threadpool(self._mark_delivered, outgoing.ids)

@@ -54,6 +54,14 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as exc:
             raise RasaError(f"reading {sender_id} failed: {exc}") from exc
 
+    async def reachable(self, timeout: float = 2.0) -> bool:
+        """Whether the Rasa server answers at all (for health checks)."""
+        try:
+            response = await self._http().get("/", timeout=timeout)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import metrics
 from bot.db.models import ConsultantPresence, Handoff, HandoffMessage, User, as_utc, utcnow
 from bot.handoff.hours import OfficeHours
 from bot.privacy import redact
@@ -133,6 +134,7 @@ def start(
             )
         )
     db.flush()
+    metrics.handoff_event(state)
     return Opened(handoff, queue_position(db, handoff) if state == "queued" else 0)
 
 
@@ -205,6 +207,7 @@ def submit_ticket_if_complete(db: Session, handoff: Handoff) -> str | None:
     missing = ticket_needs(db, handoff)
     if missing is None:
         handoff.state = "ticket"
+        metrics.handoff_event("ticket")
     return missing
 
 
@@ -234,6 +237,7 @@ def claim(db: Session, handoff_id: int, consultant: User, now: datetime | None =
         who = handoff.consultant.username if handoff.consultant else "someone else"
         raise HandoffError("already_taken", f"already taken by {who}")
     notify(db, handoff, NOTICE_CLAIMED)
+    metrics.handoff_event("claimed", waited_seconds(handoff, now))
     return handoff
 
 
@@ -301,6 +305,7 @@ def expire_unclaimed(db: Session, timeout_seconds: float, now: datetime | None =
         handoff.state = "ticket_draft"
         handoff.reason = "not_claimed"
         notify(db, handoff, NOTICE_TIMEOUT)
+        metrics.handoff_event("ticket_draft")
     return len(stale)
 
 

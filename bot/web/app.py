@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from bot import metrics
 from bot.curation.store import KbStore
 from bot.db import Database
 from bot.handoff.hours import OfficeHours
@@ -23,7 +24,9 @@ from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
+from bot.web.observability import RequestContextMiddleware
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
+from bot.web.routers import metrics as metrics_router
 from bot.web.security import LoginRequired
 from bot.web.staff import router as staff_router
 
@@ -38,6 +41,7 @@ async def _watch_kb(service: SearchService, every: float) -> None:
         try:
             await run_in_threadpool(service.refresh)
         except Exception:  # the watcher must outlive one bad rebuild
+            metrics.ERRORS.labels(where="kb_refresh").inc()
             log.exception("knowledge-base refresh failed; keeping the current index")
 
 
@@ -61,7 +65,7 @@ def create_app(
         service = search_service or SearchService(settings)
         detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
         database = Database(settings.db_url)
-        await run_in_threadpool(database.create_all)
+        await run_in_threadpool(database.upgrade)
         await run_in_threadpool(service.warm_up)
         await run_in_threadpool(detector.warm_up)
         app.state.settings = settings
@@ -72,6 +76,7 @@ def create_app(
         app.state.hours = hours
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
+        app.state.rasa = rasa
         app.state.pump = HandoffPump(
             database, rasa, app.state.domain, hours, settings.handoff_claim_timeout
         )
@@ -93,6 +98,8 @@ def create_app(
     for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
         app.include_router(module.router)
     app.include_router(staff_router)
+    app.include_router(metrics_router.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(RequestContextMiddleware)
     return app

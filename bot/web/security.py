@@ -97,13 +97,16 @@ def check_internal(request: Request, settings: SettingsDep) -> None:
     """Only the action server may use the internal API.
 
     With `FAQ_INTERNAL_TOKEN` set (as `make run` does) the request must carry it in
-    `X-Internal-Token`; without one, only loopback clients are admitted.
+    `X-Internal-Token` (or as `Authorization: Bearer`, which Prometheus sends); without one,
+    only loopback clients are admitted.
 
     Raises:
         HTTPException: 403 otherwise.
     """
     if settings.internal_token:
         sent = request.headers.get("x-internal-token", "")
+        if not sent and request.headers.get("authorization", "").lower().startswith("bearer "):
+            sent = request.headers["authorization"][len("bearer ") :].strip()
         if secrets.compare_digest(sent, settings.internal_token):
             return
     elif request.client and request.client.host in LOOPBACK:

@@ -74,7 +74,7 @@ def chat(stack: Stack) -> Chat:
 def create_staff(db_url: str) -> dict[str, tuple[str, str]]:
     """Create the `STAFF` accounts (password `STAFF_PASSWORD`) in a stack's database."""
     database = Database(db_url)
-    database.create_all()
+    database.upgrade()
     with database.session() as db:
         for username, (role, languages) in STAFF.items():
             create_user(db, username, STAFF_PASSWORD, role, languages)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
+from bot import metrics
 from bot.db import Feedback
 from bot.privacy import redact
 from bot.web.deps import DbDep, SearchDep
@@ -27,4 +28,5 @@ async def add_feedback(body: FeedbackRequest, service: SearchDep, db: DbDep) -> 
             helpful=body.helpful,
         )
     )
+    metrics.rated(body.helpful)
     return {"status": "recorded"}

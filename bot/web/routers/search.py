@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, HTTPException
 from starlette.concurrency import run_in_threadpool
 
+from bot import metrics
 from bot.db import QuestionLog
 from bot.kb.model import Entry
 from bot.lang import DEFAULT_LANGUAGE
@@ -33,8 +36,11 @@ def entry_out(entry: Entry, lang: str, score: float = 1.0) -> EntryOut:
 async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: DbDep):
     """Find the entry answering a question and decide: answer, clarify or no match."""
     snapshot = service.snapshot  # one knowledge base and index for the whole request
+    started = time.perf_counter()
     result = await run_in_threadpool(snapshot.searcher.search, body.text)
+    seconds = time.perf_counter() - started
     lang = body.lang or detector.detect(body.text) or DEFAULT_LANGUAGE
+    metrics.searched(lang, body.channel, result.decision.value, seconds, counted=body.log)
     if result.decision is Decision.ANSWER:
         shown = result.candidates[:1]
     elif result.decision is Decision.CLARIFY:

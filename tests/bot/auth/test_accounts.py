@@ -23,7 +23,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def database(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'faq.db'}")
-    database.create_all()
+    database.upgrade()
     yield database
     database.dispose()
 

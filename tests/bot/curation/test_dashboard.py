@@ -16,7 +16,7 @@ NOON = datetime(2026, 11, 20, 12, tzinfo=UTC)
 @pytest.fixture
 def db(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'd.db'}")
-    database.create_all()
+    database.upgrade()
     with database.session() as session:
         yield session
     database.dispose()

@@ -19,7 +19,7 @@ def database(request, tmp_path):
         pytest.fail("PostgreSQL is not reachable at 127.0.0.1:5432")
     url = f"sqlite:///{tmp_path / 'c.db'}" if request.param == "sqlite" else POSTGRES_URL
     db = Database(url)
-    db.create_all()  # never drops: the PostgreSQL database is shared, so ids below are unique
+    db.upgrade()  # never drops: the PostgreSQL database is shared, so ids below are unique
     yield db
     db.dispose()
 
@@ -83,7 +83,7 @@ def test_invalid_and_stale_edits_change_nothing(database, kb_copy):
 def test_an_unchanged_save_rewrites_the_file_identically(kb_copy, tmp_path):
     store = KbStore(kb_copy)
     database = Database(f"sqlite:///{tmp_path / 'x.db'}")
-    database.create_all()
+    database.upgrade()
     before = (kb_copy / "card.yml").read_bytes()
     raw = store.get("card.fees")
     with database.session() as db:

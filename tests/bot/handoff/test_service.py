@@ -23,7 +23,7 @@ MONDAY_NOON = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
 def database(request, tmp_path):
     url = f"sqlite:///{tmp_path / 'faq.db'}" if request.param == "sqlite" else POSTGRES_URL
     database = Database(url)
-    database.create_all()
+    database.upgrade()
     yield database
     database.dispose()
 
