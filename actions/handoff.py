@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import channel_name, intent_name, is_button_payload, message_text
 from actions.context import reply_language as language_of
+from actions.control import is_deliberate_control
 from actions.feedback import store_feedback
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
@@ -26,8 +27,6 @@ log = logging.getLogger(__name__)
 OFFERED = "offered"
 DECLINED = "declined"
 IN_HANDOFF = ("queued", "active", "ticket_draft")
-STOP_CONFIDENCE = 0.8
-"""A message to a consultant ends the handoff only when NLU is this sure the user meant it."""
 TICKET_PROMPTS = {"email": "utter_ticket_ask_email", "message": "utter_ticket_ask_message"}
 
 
@@ -42,11 +41,8 @@ def in_handoff(tracker: Tracker) -> bool:
 
 
 def wants_to_stop(tracker: Tracker) -> bool:
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name") == "stop_handoff" and (
-        float(intent.get("confidence") or 0) >= STOP_CONFIDENCE
-        or message_text(tracker) == "/stop_handoff"
-    )
+    """Whether a message during a handoff ends it; anything else goes to the consultant."""
+    return intent_name(tracker) == "stop_handoff" and is_deliberate_control(tracker)
 
 
 def _latest_user_ts(tracker: Tracker) -> float | None:

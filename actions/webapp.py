@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import get_action_settings
+from bot.inbound import MAX_MESSAGE_CHARS
 
 
 class WebAppError(Exception):
@@ -56,7 +57,7 @@ class WebAppClient:
         return await self._get(f"/api/entries/{entry_id}", {"lang": lang})
 
     async def detect_language(self, text: str) -> str | None:
-        result = await self._post("/api/detect-language", {"text": text[:1000]})
+        result = await self._post("/api/detect-language", {"text": text[:MAX_MESSAGE_CHARS]})
         return result.get("lang")
 
     async def feedback(
@@ -66,7 +67,7 @@ class WebAppClient:
             "kb_id": kb_id,
             "helpful": helpful,
             "lang": lang,
-            "question": question[:1000],
+            "question": question[:MAX_MESSAGE_CHARS],
             "sender_id": sender_id,
         }
         await self._post("/api/feedback", body)
