@@ -37,6 +37,9 @@ REFUSED_PAYLOAD = "/nlu_fallback"
 """What Rasa receives instead of a message it must not or cannot read (too long, not text):
 a payload, so NLU never parses it, which the assistant answers like a question it has no
 answer for unless the metadata says why it was refused."""
+INTERNAL_INTENTS = frozenset({"restart", "back", "session_start"})
+"""Rasa's own intents: a client's payload must not reset or rewind a conversation (a handoff
+in progress included)."""
 REFUSED = "refused"
 """Metadata key: why the channel refused the message (`too_long`)."""
 PERSONAL_DATA = "personal_data"
@@ -153,6 +156,8 @@ def inbound_message(text: object, metadata: dict[str, Any]) -> tuple[str, dict[s
     cleaned = clean_text(text)
     if len(cleaned) > MAX_MESSAGE_CHARS:
         metadata[REFUSED] = TOO_LONG
+        return REFUSED_PAYLOAD, metadata
+    if cleaned.startswith("/") and re.split(r"[{@\s]", cleaned[1:])[0] in INTERNAL_INTENTS:
         return REFUSED_PAYLOAD, metadata
     redacted = redact(cleaned)
     if redacted != cleaned:

@@ -20,7 +20,7 @@ def rest(
     content = raw if raw is not None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
     if token:
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {token}".encode()
     return httpx.post(
         f"{stack.config.rasa_url}/webhooks/rest/webhook",
         content=content,
