@@ -83,8 +83,8 @@ async def start_handoff(
         result = await get_webapp().start_handoff(
             tracker.sender_id, channel_name(tracker), lang, question, transcript_of(tracker)
         )
-    except WebAppError:
-        log.warning("handoff unavailable; giving the contacts instead", exc_info=True)
+    except WebAppError as exc:
+        log.warning("handoff unavailable; giving the contacts instead: %s", exc)
         utter_in(dispatcher, domain, "utter_handoff_contact", lang)
         return [SlotSet("handoff_state", None)]
     state = str(result.get("state"))
@@ -110,9 +110,9 @@ async def relay_to_consultant(
         return stay
     try:
         result = await get_webapp().relay(tracker.sender_id, text, _latest_user_ts(tracker))
-    except WebAppError:
+    except WebAppError as exc:
         # Rasa keeps the message; the web app copies it from the tracker when it is back.
-        log.warning("relay postponed; the web app will copy the message", exc_info=True)
+        log.warning("relay postponed; the web app will copy the message: %s", exc)
         return stay
     if not result.get("open"):
         return None
@@ -155,8 +155,8 @@ class ActionStopHandoff(Action):
         if in_handoff(tracker):
             try:
                 await get_webapp().end_handoff(tracker.sender_id)
-            except WebAppError:
-                log.warning("could not close the handoff in the web app", exc_info=True)
+            except WebAppError as exc:
+                log.warning("could not close the handoff in the web app: %s", exc)
             utter_in(dispatcher, domain, "utter_handoff_ended", lang, {"handoff": "closed"})
             return [SlotSet("handoff_state", None)]
         utter_in(dispatcher, domain, "utter_handoff_declined", lang)

@@ -76,8 +76,8 @@ async def answer_question(
             # no question to search for, so it is a miss like any other.
             return no_match(dispatcher, tracker, [])
         result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
-    except WebAppError:
-        log.exception("knowledge base unavailable")
+    except WebAppError as exc:
+        log.error("knowledge base unavailable: %s", exc)
         dispatcher.utter_message(response="utter_technical_problem")
         return []
 

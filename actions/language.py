@@ -68,8 +68,8 @@ class ActionSetLanguage(Action):
         if locked is None and refusal is None and not is_button_payload(text):
             try:
                 detected = await get_webapp().detect_language(text)
-            except WebAppError:
-                log.warning("language detection unavailable; keeping %s", current, exc_info=True)
+            except WebAppError as exc:
+                log.warning("language detection unavailable; keeping %s: %s", current, exc)
         lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
         if lang != current:
             events.append(SlotSet("language", lang))

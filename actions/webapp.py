@@ -37,7 +37,7 @@ class WebAppClient:
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise WebAppError(f"POST {path} failed: {exc}") from exc
+            raise WebAppError(f"POST {path} failed: {type(exc).__name__} {exc}") from exc
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         try:
@@ -47,7 +47,7 @@ class WebAppClient:
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise WebAppError(f"GET {path} failed: {exc}") from exc
+            raise WebAppError(f"GET {path} failed: {type(exc).__name__} {exc}") from exc
 
     async def search(self, text: str, lang: str, sender_id: str, channel: str) -> dict[str, Any]:
         body = {"text": text, "lang": lang, "sender_id": sender_id, "channel": channel}
