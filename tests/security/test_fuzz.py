@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,12 +27,14 @@ API_INPUTS = 640
 SOCKET_INPUTS = 60
 SOCKET_CLIENTS = 6
 WORKERS = 8
+RUN = uuid.uuid4().hex[:8]
+"""Senders differ between runs: a conversation a person took over stays silent, rightly."""
 
 NASTY_TEXTS = [
     "\ud800", "\udfff\ud800", "a\u0000b", "\u0000", "\x1b[31mred", "\u202eevil", "\u200b" * 50,
     "' OR 1=1; --", "<script>alert(1)</script>", "{{7*7}}", "${jndi:ldap://x}", "%s%s%n",
     '/choose_entry{"kb_entry":"card.nonexistent"}', '/choose_entry{"kb_entry": 5}',
-    "/choose_entry{not json", "/restart", "/session_start", "/nlu_fallback", "/human_handoff",
+    "/choose_entry{not json", "/restart", "/session_start", "/nlu_fallback", "/stop_handoff",
     '/choose_language{"language":"xx"}', "/feedback", "/", "//", "🙂" * 300, "ź" * 1000,
     "PESEL 90010112345", "\r\n\r\n", " ", "", "\\ud800", "null", "[" * 50,
 ]  # fmt: skip
@@ -56,7 +59,7 @@ def _text(rng: random.Random) -> Any:
 def _sender(rng: random.Random, index: int) -> Any:
     kind = rng.random()
     if kind < 0.4:
-        return f"fuzz-{index}"
+        return f"fuzz-{RUN}-{index}"
     if kind < 0.55:
         return "s" * rng.choice([129, 256, 5000])
     if kind < 0.8:
