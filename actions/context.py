@@ -6,8 +6,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.settings import get_action_settings
+from bot.inbound import MAX_MESSAGE_CHARS, PERSONAL_DATA, REFUSED, TOO_LONG
 from bot.lang import DEFAULT_LANGUAGE
+from bot.privacy import contains_personal_data
 
 
 def reply_language(tracker: Tracker) -> str:
@@ -22,11 +23,23 @@ def intent_name(tracker: Tracker) -> str:
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """What the channel attached to the latest message (see `bot.inbound`)."""
+    metadata = tracker.latest_message.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def channel_hint(tracker: Tracker) -> str | None:
     """The language the channel reports (browser or Telegram client), if any."""
-    metadata: dict[str, Any] = tracker.latest_message.get("metadata") or {}
-    value = metadata.get("language")
+    value = message_metadata(tracker).get("language")
     return str(value) if value else None
+
+
+def has_personal_data(tracker: Tracker) -> bool:
+    """Whether the user sent a PESEL, passport or case number (the channel redacted it)."""
+    return bool(message_metadata(tracker).get(PERSONAL_DATA)) or contains_personal_data(
+        message_text(tracker)
+    )
 
 
 def channel_name(tracker: Tracker) -> str:
@@ -45,10 +58,15 @@ def entity_value(tracker: Tracker, name: str) -> str | None:
     return None
 
 
-def refusal_for(text: str) -> str | None:
-    """The response refusing a message that is empty or too long, if it is."""
+def refusal_for(tracker: Tracker) -> str | None:
+    """The response refusing the latest message, if it is empty or too long.
+
+    The channels refuse an over-long message before NLU and say so in the metadata; the length
+    is checked here too for messages that come in another way (Rasa's HTTP API).
+    """
+    text = message_text(tracker)
+    if message_metadata(tracker).get(REFUSED) == TOO_LONG or len(text) > MAX_MESSAGE_CHARS:
+        return "utter_message_too_long"
     if not text.strip():
         return "utter_message_empty"
-    if len(text) > get_action_settings().max_message_chars:
-        return "utter_message_too_long"
     return None

@@ -30,8 +30,8 @@ async def store_feedback(
                 tracker.get_slot("last_question") or "",
                 tracker.sender_id,
             )
-        except WebAppError:
-            log.exception("feedback not recorded")
+        except WebAppError as exc:
+            log.error("feedback not recorded: %s", exc)
     dispatcher.utter_message(
         response="utter_feedback_positive" if helpful else "utter_feedback_negative"
     )

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import TracedAction
 from actions.context import channel_name, intent_name, is_button_payload, message_text
 from actions.context import reply_language as language_of
+from actions.control import is_deliberate_control
 from actions.feedback import store_feedback
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 OFFERED = "offered"
 DECLINED = "declined"
 IN_HANDOFF = ("queued", "active", "ticket_draft")
-STOP_CONFIDENCE = 0.8
-"""A message to a consultant ends the handoff only when NLU is this sure the user meant it."""
 TICKET_PROMPTS = {"email": "utter_ticket_ask_email", "message": "utter_ticket_ask_message"}
 
 
@@ -43,11 +42,8 @@ def in_handoff(tracker: Tracker) -> bool:
 
 
 def wants_to_stop(tracker: Tracker) -> bool:
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name") == "stop_handoff" and (
-        float(intent.get("confidence") or 0) >= STOP_CONFIDENCE
-        or message_text(tracker) == "/stop_handoff"
-    )
+    """Whether a message during a handoff ends it; anything else goes to the consultant."""
+    return intent_name(tracker) == "stop_handoff" and is_deliberate_control(tracker)
 
 
 def _latest_user_ts(tracker: Tracker) -> float | None:
@@ -88,8 +84,8 @@ async def start_handoff(
         result = await get_webapp().start_handoff(
             tracker.sender_id, channel_name(tracker), lang, question, transcript_of(tracker)
         )
-    except WebAppError:
-        log.warning("handoff unavailable; giving the contacts instead", exc_info=True)
+    except WebAppError as exc:
+        log.warning("handoff unavailable; giving the contacts instead: %s", exc)
         utter_in(dispatcher, domain, "utter_handoff_contact", lang)
         return [SlotSet("handoff_state", None)]
     state = str(result.get("state"))
@@ -115,9 +111,9 @@ async def relay_to_consultant(
         return stay
     try:
         result = await get_webapp().relay(tracker.sender_id, text, _latest_user_ts(tracker))
-    except WebAppError:
+    except WebAppError as exc:
         # Rasa keeps the message; the web app copies it from the tracker when it is back.
-        log.warning("relay postponed; the web app will copy the message", exc_info=True)
+        log.warning("relay postponed; the web app will copy the message: %s", exc)
         return stay
     if not result.get("open"):
         return None
@@ -160,8 +156,8 @@ class ActionStopHandoff(TracedAction):
         if in_handoff(tracker):
             try:
                 await get_webapp().end_handoff(tracker.sender_id)
-            except WebAppError:
-                log.warning("could not close the handoff in the web app", exc_info=True)
+            except WebAppError as exc:
+                log.warning("could not close the handoff in the web app: %s", exc)
             utter_in(dispatcher, domain, "utter_handoff_ended", lang, {"handoff": "closed"})
             return [SlotSet("handoff_state", None)]
         utter_in(dispatcher, domain, "utter_handoff_declined", lang)

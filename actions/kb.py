@@ -56,6 +56,55 @@ def choice_payload(entry_id: str) -> str:
     return "/choose_entry" + json.dumps({"kb_entry": entry_id})
 
 
+def no_match(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+) -> list[EventType]:
+    """Admit there is no answer and, once per streak of misses, offer a consultant."""
+    misses = float(tracker.get_slot("misses") or 0) + 1
+    dispatcher.utter_message(response="utter_no_match")
+    events = [*events, SlotSet("misses", misses), SlotSet("last_kb_id", None)]
+    # A declined offer is not repeated.
+    if tracker.get_slot("handoff_state") != "declined":
+        events += offer_handoff(dispatcher)
+    return events
+
+
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+) -> list[EventType]:
+    """Answer the latest message in `lang`: from the knowledge base, with choices, or a miss."""
+    webapp = get_webapp()
+    text = message_text(tracker).strip()
+    try:
+        if intent_name(tracker) == "choose_entry":
+            chosen = entity_value(tracker, "kb_entry")
+            entry = await webapp.entry(chosen, lang) if chosen else None
+            if entry is not None:
+                return send_answer(dispatcher, domain, entry, lang)
+        if refusal_for(tracker) is not None:
+            return []  # action_set_language has already refused it
+        if is_button_payload(text):
+            # A stale or forged button (an entry since retired, a made-up payload): there is
+            # no question to search for, so it is a miss like any other.
+            return no_match(dispatcher, tracker, [])
+        result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
+    except WebAppError as exc:
+        log.error("knowledge base unavailable: %s", exc)
+        dispatcher.utter_message(response="utter_technical_problem")
+        return []
+
+    question = [SlotSet("last_question", text)]
+    if result["decision"] == "answer":
+        return question + send_answer(dispatcher, domain, result["results"][0], lang)
+    if result["decision"] == "clarify":
+        buttons = [
+            {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]
+        ]
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return [*question, SlotSet("last_kb_id", None)]
+    return no_match(dispatcher, tracker, question)
+
+
 class ActionAnswerQuestion(TracedAction):
     """Searches the knowledge base and answers, offers choices, or admits it has no answer."""
 
@@ -65,41 +114,4 @@ class ActionAnswerQuestion(TracedAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        lang = reply_language(tracker)
-        webapp = get_webapp()
-        try:
-            if intent_name(tracker) == "choose_entry":
-                chosen = entity_value(tracker, "kb_entry")
-                entry = await webapp.entry(chosen, lang) if chosen else None
-                if entry is not None:
-                    return send_answer(dispatcher, domain, entry, lang)
-            text = message_text(tracker)
-            if refusal_for(text) is not None or is_button_payload(text.strip()):
-                return []  # action_set_language has already refused it
-            text = text.strip()
-            result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
-        except WebAppError:
-            log.exception("knowledge base unavailable")
-            dispatcher.utter_message(response="utter_technical_problem")
-            return []
-
-        question = [SlotSet("last_question", text)]
-        if result["decision"] == "answer":
-            return question + send_answer(dispatcher, domain, result["results"][0], lang)
-        if result["decision"] == "clarify":
-            buttons = [
-                {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]
-            ]
-            dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-            return [*question, SlotSet("last_kb_id", None)]
-        misses = float(tracker.get_slot("misses") or 0) + 1
-        dispatcher.utter_message(response="utter_no_match")
-        events: list[EventType] = [
-            *question,
-            SlotSet("misses", misses),
-            SlotSet("last_kb_id", None),
-        ]
-        # Offer a consultant once per streak of misses: a declined offer is not repeated.
-        if tracker.get_slot("handoff_state") != "declined":
-            events += offer_handoff(dispatcher)
-        return events
+        return await answer_question(dispatcher, tracker, domain, reply_language(tracker))

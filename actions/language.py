@@ -12,17 +12,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import TracedAction
 from actions.context import (
     channel_hint,
+    has_personal_data,
     is_button_payload,
     message_text,
     refusal_for,
     reply_language,
 )
+from actions.control import is_control, is_deliberate_control
 from actions.handoff import in_handoff, relay_to_consultant, wants_to_stop
+from actions.kb import answer_question
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
 from bot.kb.model import LANGUAGES
 from bot.lang import choose_reply_language
-from bot.privacy import contains_personal_data
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ def opening_events(
     if not tracker.get_slot("notice_shown"):
         utter_in(dispatcher, domain, "utter_privacy_notice", lang)
         events.append(SlotSet("notice_shown", True))
-    if contains_personal_data(message_text(tracker)):
+    if has_personal_data(tracker):
         utter_in(dispatcher, domain, "utter_personal_data_warning", lang)
     return events
 
@@ -54,7 +56,8 @@ class ActionSetLanguage(TracedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events: list[EventType] = []
-        if in_handoff(tracker) and not wants_to_stop(tracker):
+        refusal = refusal_for(tracker)
+        if in_handoff(tracker) and not wants_to_stop(tracker) and refusal is None:
             relayed = await relay_to_consultant(dispatcher, tracker, domain)
             if relayed is not None:
                 return relayed
@@ -63,19 +66,22 @@ class ActionSetLanguage(TracedAction):
         current = tracker.get_slot("language")
         locked = current if tracker.get_slot("language_locked") else None
         detected = None
-        if locked is None and text.strip() and not is_button_payload(text):
+        if locked is None and refusal is None and not is_button_payload(text):
             try:
                 detected = await get_webapp().detect_language(text)
-            except WebAppError:
-                log.warning("language detection unavailable; keeping %s", current, exc_info=True)
+            except WebAppError as exc:
+                log.warning("language detection unavailable; keeping %s: %s", current, exc)
         lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
         if lang != current:
             events.append(SlotSet("language", lang))
         events += opening_events(dispatcher, tracker, domain, lang)
-        refusal = refusal_for(text)
         if refusal is not None:
             # Whatever intent NLU guessed for it, such a message gets only the refusal.
             utter_in(dispatcher, domain, refusal, lang)
+            events.append(FollowupAction("action_listen"))
+        elif is_control(tracker) and not is_deliberate_control(tracker):
+            # Not a command but a question that sounds like one: answer it, obey nothing.
+            events += await answer_question(dispatcher, tracker, domain, lang)
             events.append(FollowupAction("action_listen"))
         return events
 
@@ -93,6 +99,9 @@ class ActionChooseLanguage(TracedAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if is_control(tracker) and not is_deliberate_control(tracker):
+            # A question mentioning a language: action_set_language answers it.
+            return await ActionSetLanguage().run(dispatcher, tracker, domain)
         chosen = next(
             (
                 str(e.get("value"))

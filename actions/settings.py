@@ -14,7 +14,6 @@ class ActionSettings(BaseSettings):
 
     webapp_url: str = "http://127.0.0.1:8000"
     webapp_timeout: float = 10.0
-    max_message_chars: int = 1000
     internal_token: str = ""
     """Sent to the web app's internal handoff API (`FAQ_INTERNAL_TOKEN`)."""
     actions_metrics_port: int = 0

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import get_action_settings
+from bot.inbound import MAX_MESSAGE_CHARS
 from bot.logs import CONVERSATION_ID, CONVERSATION_ID_HEADER, REQUEST_ID, REQUEST_ID_HEADER
 
 
@@ -37,7 +38,7 @@ class WebAppClient:
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise WebAppError(f"POST {path} failed: {exc}") from exc
+            raise WebAppError(f"POST {path} failed: {type(exc).__name__} {exc}") from exc
 
     async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any] | None:
         try:
@@ -47,7 +48,7 @@ class WebAppClient:
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
-            raise WebAppError(f"GET {path} failed: {exc}") from exc
+            raise WebAppError(f"GET {path} failed: {type(exc).__name__} {exc}") from exc
 
     async def search(self, text: str, lang: str, sender_id: str, channel: str) -> dict[str, Any]:
         body = {"text": text, "lang": lang, "sender_id": sender_id, "channel": channel}
@@ -57,7 +58,7 @@ class WebAppClient:
         return await self._get(f"/api/entries/{entry_id}", {"lang": lang})
 
     async def detect_language(self, text: str) -> str | None:
-        result = await self._post("/api/detect-language", {"text": text[:1000]})
+        result = await self._post("/api/detect-language", {"text": text[:MAX_MESSAGE_CHARS]})
         return result.get("lang")
 
     async def feedback(
@@ -67,7 +68,7 @@ class WebAppClient:
             "kb_id": kb_id,
             "helpful": helpful,
             "lang": lang,
-            "question": question[:1000],
+            "question": question[:MAX_MESSAGE_CHARS],
             "sender_id": sender_id,
         }
         await self._post("/api/feedback", body)

@@ -121,6 +121,8 @@ class StackConfig:
     """Guards Rasa's HTTP API, which the web app uses to send consultants' messages."""
     internal_token: str = field(default_factory=lambda: _secret("FAQ_INTERNAL_TOKEN"))
     """Guards the web app's internal handoff API, which the action server uses."""
+    session_secret: str = field(default_factory=lambda: _secret("WEBCHAT_SESSION_SECRET"))
+    """Signs web chat session ids; every Rasa server of a stack shares it."""
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -182,6 +184,7 @@ class StackConfig:
             "FAQ_RASA_URL": self.rasa_url,
             "RASA_AUTH_TOKEN": self.rasa_token,
             "FAQ_INTERNAL_TOKEN": self.internal_token,
+            "WEBCHAT_SESSION_SECRET": self.session_secret,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
             **QUIET_RASA,

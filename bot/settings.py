@@ -28,7 +28,6 @@ class Settings(BaseSettings):
     rasa_public_url: str = "http://127.0.0.1:5005"
     """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
     kb_poll_seconds: float = 2.0
-    max_message_chars: int = 1000
     domain_path: Path = ROOT / "domain.yml"
     rasa_url: str = "http://127.0.0.1:5005"
     """Where the web app reaches the Rasa server's HTTP API (to send consultants' messages)."""

@@ -44,7 +44,9 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
-from connectors.telegram_format import split_message, to_html
+from bot.inbound import channel_id, inbound_message, sender_id
+from bot.log_redaction import hide_in_logs
+from connectors.telegram_format import html_parts
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +111,8 @@ class TelegramOutput(OutputChannel):
         self.payloads = payloads
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for chunk in split_message(to_html(text)):
-            await self.bot.send_message(recipient_id, chunk, parse_mode=ParseMode.HTML)
+        for chunk in html_parts(text):
+            await self.bot.send_message(channel_id(recipient_id), chunk, parse_mode=ParseMode.HTML)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
@@ -121,12 +123,11 @@ class TelegramOutput(OutputChannel):
                 for b in buttons
             ]
         )
-        *first, last = split_message(to_html(text))
+        chat = channel_id(recipient_id)
+        *first, last = html_parts(text) or [""]
         for chunk in first:
-            await self.bot.send_message(recipient_id, chunk, parse_mode=ParseMode.HTML)
-        await self.bot.send_message(
-            recipient_id, last, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+            await self.bot.send_message(chat, chunk, parse_mode=ParseMode.HTML)
+        await self.bot.send_message(chat, last, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -139,7 +140,7 @@ class TelegramOutput(OutputChannel):
         """Machine-readable payloads (entry ids, handoff states) are not shown on Telegram."""
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.bot.send_photo(recipient_id, image)
+        await self.bot.send_photo(channel_id(recipient_id), image)
 
 
 class TelegramInput(InputChannel):
@@ -164,6 +165,9 @@ class TelegramInput(InputChannel):
         self.webhook_url = webhook_url
         self.secret_token = secret_token
         self.api_base_url = api_base_url.rstrip("/")
+        # The Bot API puts the token in every URL, and HTTP clients log their URLs.
+        hide_in_logs(token)
+        hide_in_logs(secret_token)
         self.payloads = Payloads()
         self.recent = RecentIds()
         self._bot: Bot | None = None
@@ -319,13 +323,14 @@ class TelegramInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        text, metadata = inbound_message(text, {"language": language} if language else {})
         await on_new_message(
             UserMessage(
                 text,
                 TelegramOutput(self.bot, self.payloads),
-                str(chat_id),
+                sender_id(self.name(), chat_id),
                 input_channel=self.name(),
-                metadata={"language": language} if language else {},
+                metadata=metadata,
             )
         )
 

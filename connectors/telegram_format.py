@@ -22,45 +22,35 @@ def to_html(text: str) -> str:
     )
 
 
-def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
-    """Join consecutive pieces with `separator` into chunks of at most `limit` characters."""
-    chunks: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}{separator}{piece}" if current else piece
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            chunks.append(current)
-            current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+_BREAKS = re.compile(r"(\n\n|\n| )")
 
 
-def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Cut a long text into messages at paragraph boundaries, else lines, else anywhere.
+def html_parts(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The text as Telegram messages of at most `limit` characters, each complete HTML.
 
-    Cutting happens on the escaped HTML, between paragraphs, so no tag is ever split.
+    The plain text is cut first — at paragraphs, else lines, else spaces, else anywhere — and
+    each part is formatted on its own, so no part ends inside an entity such as `&amp;` or
+    between `<b>` and `</b>`; a `**` pair cut apart stays literal.
     """
-    if len(text) <= limit:
-        return [text]
-    paragraphs = [
-        piece
-        for paragraph in text.split("\n\n")
-        for piece in ([paragraph] if len(paragraph) <= limit else _split_lines(paragraph, limit))
-    ]
-    return _pack(paragraphs, "\n\n", limit)
-
-
-def _split_lines(paragraph: str, limit: int) -> list[str]:
-    lines = [
-        piece
-        for line in paragraph.split("\n")
-        for piece in ([line] if len(line) <= limit else _hard_split(line, limit))
-    ]
-    return _pack(lines, "\n", limit)
-
-
-def _hard_split(text: str, limit: int) -> list[str]:
-    return [text[i : i + limit] for i in range(0, len(text), limit)]
+    text = text.strip()
+    whole = to_html(text)
+    if len(whole) <= limit:
+        return [whole] if whole else []
+    parts: list[str] = []
+    current = ""
+    for piece in _BREAKS.split(text):
+        candidate = current + piece
+        if len(to_html(candidate)) <= limit:
+            current = candidate
+            continue
+        if current.strip():
+            parts.append(to_html(current))
+        current = ""
+        for char in piece:  # a piece longer than a message on its own: cut anywhere
+            if len(to_html(current + char)) > limit and current.strip():
+                parts.append(to_html(current))
+                current = ""
+            current += char
+    if current.strip():
+        parts.append(to_html(current))
+    return parts

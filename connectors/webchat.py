@@ -5,18 +5,29 @@ keyword arguments) and, with current python-socketio, never joins the session's 
 reconnected browser would miss its replies. This channel fixes both and keeps the wire format
 the widget expects:
 
-- client → server `session_request` `{"session_id": ...}`; server → client `session_confirm`;
+- client → server `session_request` `{"session_id": ...}`; server → client `session_confirm`
+  with the session id to use from then on;
 - client → server `user_uttered` `{"message": ..., "session_id": ..., "metadata": {...}}`;
 - server → client `bot_uttered` `{"text": ..., "quick_replies": [{"title", "payload"}]}`, or
   `{"custom": {...}}` for machine-readable payloads, which the widget does not display.
 
 Replies go to the session's room, so every tab and every reconnection of a session gets them.
+
+Session ids are issued here and signed (`WEBCHAT_SESSION_SECRET`, shared by every Rasa server
+of an installation; random per process when unset): a client cannot choose another user's
+conversation. A session id the server did not sign — someone else's chat id, a made-up or
+malformed one — is replaced by a fresh one in `session_confirm`, which the widget adopts; a
+message with such an id starts its own conversation. The conversation's sender id is
+`webchat:<id>` (see `bot.inbound`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-import uuid
+import os
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,10 +38,37 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.inbound import client_metadata, inbound_message, sender_id
+
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 4000
-"""Longer input is cut before Rasa sees it; the assistant refuses anything over 1,000."""
+SECRET_VARIABLE = "WEBCHAT_SESSION_SECRET"
+
+
+class SessionIds:
+    """Issues session ids `<random>.<signature>` and recognises the ones it issued."""
+
+    def __init__(self, secret: str):
+        self._key = secret.encode("utf-8", "replace")
+
+    def _sign(self, nonce: str) -> str:
+        return hmac.new(self._key, nonce.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> str:
+        nonce = secrets.token_hex(16)
+        return f"{nonce}.{self._sign(nonce)}"
+
+    def valid(self, session_id: object) -> bool:
+        if not isinstance(session_id, str) or len(session_id) != 65:
+            return False
+        nonce, _, signature = session_id.partition(".")
+        if not nonce.isascii() or not signature.isascii():
+            return False
+        return hmac.compare_digest(signature, self._sign(nonce))
+
+    def room(self, session_id: str) -> str:
+        """The session's conversation (and socket.io room): `webchat:<random part>`."""
+        return sender_id(WebChatInput.name(), session_id.partition(".")[0])
 
 
 class WebChatOutput(OutputChannel):
@@ -84,10 +122,16 @@ class WebChatInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
-        return cls(socketio_path=credentials.get("socketio_path", "/socket.io"))
+        return cls(
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+            session_secret=os.environ.get(SECRET_VARIABLE, ""),
+        )
 
-    def __init__(self, socketio_path: str = "/socket.io"):
+    def __init__(self, socketio_path: str = "/socket.io", session_secret: str = ""):
         self.socketio_path = socketio_path
+        if not session_secret:
+            log.warning("%s is not set: web chat sessions end with this process", SECRET_VARIABLE)
+        self.sessions = SessionIds(session_secret or secrets.token_hex(32))
         self.sio: AsyncServer | None = None
 
     def get_output_channel(self) -> OutputChannel | None:
@@ -103,31 +147,37 @@ class WebChatInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        async def confirm(sid: str, requested: object) -> str:
+            """Join the session `requested` if this server issued it, else a fresh one."""
+            session_id = requested if self.sessions.valid(requested) else self.sessions.issue()
+            assert isinstance(session_id, str)
+            await sio.enter_room(sid, self.sessions.room(session_id))
+            if session_id != requested:
+                await sio.emit("session_confirm", session_id, room=sid)
+            return session_id
+
         @sio.on("session_request")
         async def session_request(sid: str, data: Any) -> None:
-            session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(session_id, str) or not 8 <= len(session_id) <= 64:
-                session_id = uuid.uuid4().hex
-            await sio.enter_room(sid, session_id)
-            await sio.emit("session_confirm", session_id, room=sid)
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = await confirm(sid, requested)
+            if session_id == requested:
+                await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on("user_uttered")
         async def user_uttered(sid: str, data: Any) -> None:
             if not isinstance(data, dict):
-                return
-            session_id = data.get("session_id")
-            message = data.get("message")
-            if not isinstance(session_id, str) or not isinstance(message, str):
-                log.warning("web chat message without session or text ignored")
-                return
-            # A reconnected socket may not have re-requested its session yet.
-            await sio.enter_room(sid, session_id)
-            metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+                data = {}
+            # A reconnected socket may not have re-requested its session yet; a forged or
+            # missing id gets a conversation of its own.
+            session_id = await confirm(sid, data.get("session_id"))
+            text, metadata = inbound_message(
+                data.get("message"), client_metadata(data.get("metadata"))
+            )
             await on_new_message(
                 UserMessage(
-                    message[:MAX_MESSAGE_CHARS],
+                    text,
                     WebChatOutput(sio, "bot_uttered"),
-                    session_id,
+                    self.sessions.room(session_id),
                     input_channel=self.name(),
                     metadata=metadata,
                 )

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
@@ -50,6 +51,20 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     if exc.api:
         return JSONResponse({"detail": "login required"}, status.HTTP_401_UNAUTHORIZED)
     return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
+
+
+def _safe(value: object) -> str | int:
+    return value if isinstance(value, int) else str(value).encode("utf-8", "replace").decode()
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    """422 with where and why, never the input: it may be text no encoder accepts."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"loc": [_safe(part) for part in error.get("loc", ())], "msg": _safe(error.get("msg"))}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 def create_app(
@@ -100,6 +115,7 @@ def create_app(
     app.include_router(staff_router)
     app.include_router(metrics_router.router)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+
+from bot.inbound import MAX_CHANNEL_CHARS, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, check_text
 
 Lang = Literal["pl", "en", "uk", "ru"]
-MAX_TEXT = 1000
+MAX_TEXT = MAX_MESSAGE_CHARS
+
+
+def _valid_text(value: object) -> object:
+    # Checked before pydantic's own checks, so that a lone surrogate or a NUL gets this
+    # module's short reason instead of reaching the database.
+    return check_text(value) if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_valid_text)]
+"""Any text a client sends: valid UTF-8 without control characters (see `bot.inbound`)."""
 
 
 def _clean(text: str) -> str:
@@ -18,14 +30,15 @@ def _clean(text: str) -> str:
     return text
 
 
-class SearchRequest(BaseModel):
-    text: str = Field(max_length=MAX_TEXT, description="the user's question")
-    lang: Lang | None = Field(default=None, description="reply language; detected if absent")
-    sender_id: str = Field(default="", max_length=128)
-    channel: str = Field(default="", max_length=32)
-    log: bool = Field(default=True, description="record the question for curation")
+Message = Annotated[Text, AfterValidator(_clean)]
 
-    _text = field_validator("text")(_clean)
+
+class SearchRequest(BaseModel):
+    text: Message = Field(max_length=MAX_TEXT, description="the user's question")
+    lang: Lang | None = Field(default=None, description="reply language; detected if absent")
+    sender_id: Text = Field(default="", max_length=MAX_SENDER_CHARS)
+    channel: Text = Field(default="", max_length=MAX_CHANNEL_CHARS)
+    log: bool = Field(default=True, description="record the question for curation")
 
 
 class EntryOut(BaseModel):
@@ -46,15 +59,15 @@ class SearchResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    kb_id: str = Field(max_length=128)
+    kb_id: Text = Field(max_length=128)
     helpful: bool
     lang: Lang = "pl"
-    question: str = Field(default="", max_length=MAX_TEXT)
-    sender_id: str = Field(default="", max_length=128)
+    question: Text = Field(default="", max_length=MAX_TEXT)
+    sender_id: Text = Field(default="", max_length=MAX_SENDER_CHARS)
 
 
 class DetectRequest(BaseModel):
-    text: str = Field(max_length=MAX_TEXT)
+    text: Text = Field(max_length=MAX_TEXT)
 
 
 class DetectResponse(BaseModel):
@@ -63,7 +76,7 @@ class DetectResponse(BaseModel):
 
 class TranscriptLine(BaseModel):
     author: Literal["user", "bot"]
-    text: str = Field(max_length=4000)
+    text: Text = Field(max_length=4000)
     kb_id: str | None = Field(default=None, max_length=128)
     ts: float | None = None
 
@@ -71,10 +84,10 @@ class TranscriptLine(BaseModel):
 class HandoffRequest(BaseModel):
     """The action server asks for a consultant on behalf of a user."""
 
-    sender_id: str = Field(min_length=1, max_length=128)
-    channel: str = Field(default="", max_length=32)
+    sender_id: Text = Field(min_length=1, max_length=MAX_SENDER_CHARS)
+    channel: Text = Field(default="", max_length=MAX_CHANNEL_CHARS)
     lang: Lang = "pl"
-    question: str = Field(default="", max_length=4000)
+    question: Text = Field(default="", max_length=4000)
     transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
 
 
@@ -91,14 +104,12 @@ class HandoffOut(BaseModel):
 class RelayRequest(BaseModel):
     """A user's message during a handoff, relayed by the action server."""
 
-    text: str = Field(max_length=MAX_TEXT * 4)
+    text: Text = Field(max_length=MAX_TEXT * 4)
     ts: float | None = None
 
 
 class ReplyRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=4000)
-
-    _text = field_validator("text")(_clean)
+    text: Message = Field(min_length=1, max_length=4000)
 
 
 class HandBackRequest(BaseModel):

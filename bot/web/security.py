@@ -23,6 +23,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
 
 
+def same_secret(sent: str, expected: str) -> bool:
+    """Constant-time comparison that accepts any header value, ASCII or not."""
+    return secrets.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
 class LoginRequired(Exception):
     """Raised by the dependencies below; turned into a redirect or a 401 at the edge."""
 
@@ -70,7 +75,7 @@ async def check_csrf(request: Request, session: SessionDep) -> None:
     if request.method in SAFE_METHODS:
         return
     sent = request.headers.get("x-csrf-token") or await _form_token(request)
-    if not sent or not secrets.compare_digest(sent, session.csrf_token):
+    if not sent or not same_secret(sent, session.csrf_token):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or invalid CSRF token")
 
 
@@ -107,7 +112,7 @@ def check_internal(request: Request, settings: SettingsDep) -> None:
         sent = request.headers.get("x-internal-token", "")
         if not sent and request.headers.get("authorization", "").lower().startswith("bearer "):
             sent = request.headers["authorization"][len("bearer ") :].strip()
-        if secrets.compare_digest(sent, settings.internal_token):
+        if same_secret(sent, settings.internal_token):
             return
     elif request.client and request.client.host in LOOPBACK:
         return
