@@ -9,9 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from bot.curation.store import KbStore
@@ -24,7 +27,7 @@ from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
-from bot.web.security import LoginRequired
+from bot.web.security import LoginRequired, hashing_slots, proxy_networks
 from bot.web.staff import router as staff_router
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,25 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
 
 
+def open_database(settings: Settings) -> Database:
+    """The database, its tables created; an unusable one stops the start-up with one line.
+
+    Raises:
+        SystemExit: when the database cannot be reached or opened (a traceback would bury
+            the reason under framework frames).
+    """
+    database = Database(settings.db_url, pool_size=settings.worker_threads)
+    try:
+        database.create_all()
+    except SQLAlchemyError as exc:
+        database.dispose()
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        where = make_url(database.url).render_as_string(hide_password=True)
+        log.critical("cannot use the database %s: %s", where, reason)
+        raise SystemExit(1) from None
+    return database
+
+
 def create_app(
     settings: Settings | None = None, search_service: SearchService | None = None
 ) -> FastAPI:
@@ -55,16 +77,19 @@ def create_app(
     settings = settings or get_settings()
     # A typo in the working hours must stop the start-up, not surface in the first handoff.
     hours = OfficeHours.parse(settings.handoff_hours, settings.handoff_timezone)
+    proxy_networks(settings.trusted_proxies)  # likewise a malformed FAQ_TRUSTED_PROXIES
+    database = open_database(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = search_service or SearchService(settings)
         detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
-        database = Database(settings.db_url)
-        await run_in_threadpool(database.create_all)
+        # Blocking routes run in this many threads; the database pool has a connection each.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await run_in_threadpool(service.warm_up)
         await run_in_threadpool(detector.warm_up)
         app.state.settings = settings
+        app.state.hashing_slots = hashing_slots()
         app.state.search = service
         app.state.detector = detector
         app.state.db = database

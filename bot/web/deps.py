@@ -1,4 +1,10 @@
-"""Dependencies injected into the routes."""
+"""Dependencies injected into the routes, and the one rule for route concurrency.
+
+A route that does blocking work — takes a database session, hashes, parses an upload,
+searches, reads files — is a plain `def`: FastAPI runs it in its thread pool, so the event
+loop keeps serving everyone else. `async def` is only for routes that never block.
+`tests/security/test_route_concurrency.py` enforces it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from bot.curation.store import KbStore
 from bot.db import Database
@@ -31,6 +38,15 @@ def get_store(request: Request) -> KbStore:
     return request.app.state.kb_store
 
 
+def get_database(request: Request) -> Database:
+    return request.app.state.db
+
+
+async def get_form(request: Request) -> FormData:
+    """The request's form, read on the event loop for `def` routes that take it whole."""
+    return await request.form()
+
+
 def get_db(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.db
     with database.session() as session:
@@ -44,3 +60,6 @@ DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
 # or a client reading right after a write must see what the request wrote.
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
 StoreDep = Annotated[KbStore, Depends(get_store)]
+FormDep = Annotated[FormData, Depends(get_form)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+"""For work that commits its own transactions (login throttling)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
-from starlette.concurrency import run_in_threadpool
 
 from bot.db import QuestionLog
 from bot.kb.model import Entry
@@ -30,10 +29,10 @@ def entry_out(entry: Entry, lang: str, score: float = 1.0) -> EntryOut:
 
 
 @router.post("/search", response_model=SearchResponse)
-async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: DbDep):
+def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: DbDep):
     """Find the entry answering a question and decide: answer, clarify or no match."""
     snapshot = service.snapshot  # one knowledge base and index for the whole request
-    result = await run_in_threadpool(snapshot.searcher.search, body.text)
+    result = snapshot.searcher.search(body.text)
     lang = body.lang or detector.detect(body.text) or DEFAULT_LANGUAGE
     if result.decision is Decision.ANSWER:
         shown = result.candidates[:1]
@@ -68,7 +67,7 @@ async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep,
 
 
 @router.get("/entries/{entry_id}", response_model=EntryOut)
-async def get_entry(entry_id: str, service: SearchDep, lang: Lang = "pl"):
+def get_entry(entry_id: str, service: SearchDep, lang: Lang = "pl"):
     """One entry in one language."""
     entry = service.kb.get(entry_id)
     if entry is None:
