@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.curation.store import KbStore
 from bot.db import Database
+from bot.db.engine import normalise_url
 from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaClient
@@ -58,13 +59,12 @@ def open_database(settings: Settings) -> Database:
         SystemExit: when the database cannot be reached or opened (a traceback would bury
             the reason under framework frames).
     """
-    database = Database(settings.db_url, pool_size=settings.worker_threads)
     try:
+        database = Database(settings.db_url, pool_size=settings.worker_threads)
         database.create_all()
-    except SQLAlchemyError as exc:
-        database.dispose()
+    except (SQLAlchemyError, OSError) as exc:  # OSError: a SQLite folder it cannot create
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        where = make_url(database.url).render_as_string(hide_password=True)
+        where = make_url(normalise_url(settings.db_url)).render_as_string(hide_password=True)
         log.critical("cannot use the database %s: %s", where, reason)
         raise SystemExit(1) from None
     return database

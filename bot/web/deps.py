@@ -3,7 +3,8 @@
 A route that does blocking work — takes a database session, hashes, parses an upload,
 searches, reads files — is a plain `def`: FastAPI runs it in its thread pool, so the event
 loop keeps serving everyone else. `async def` is only for routes that never block.
-`tests/security/test_route_concurrency.py` enforces it.
+`tests/security/test_route_concurrency.py` enforces it. Dependencies that only read the
+app's state are `async` for the same reason: a sync one costs a trip to the thread pool.
 """
 
 from __future__ import annotations
@@ -22,23 +23,23 @@ from bot.search.service import SearchService
 from bot.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_search(request: Request) -> SearchService:
+async def get_search(request: Request) -> SearchService:
     return request.app.state.search
 
 
-def get_detector(request: Request) -> LanguageDetector:
+async def get_detector(request: Request) -> LanguageDetector:
     return request.app.state.detector
 
 
-def get_store(request: Request) -> KbStore:
+async def get_store(request: Request) -> KbStore:
     return request.app.state.kb_store
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     return request.app.state.db
 
 

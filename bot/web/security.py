@@ -24,9 +24,10 @@ SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
-HASHING_SLOTS = 2
-"""Password hashes computed at once. Each Argon2 hash takes 64 MiB and a core for a tenth of
-a second; a burst of logins must queue here, not take every worker thread and the CPU."""
+HASHING_SLOTS = 1
+"""Password-hashing requests served at once. Each Argon2 hash takes 64 MiB and several
+threads for a tenth of a second; a burst of logins must queue here (on the event loop, at
+no cost), not take the worker threads, the database and the CPU from everyone else."""
 
 
 @lru_cache(maxsize=8)
@@ -42,7 +43,7 @@ def _trusted(host: str, proxies: str) -> bool:
     return any(address in network for network in proxy_networks(proxies))
 
 
-def client_address(request: Request, settings: SettingsDep) -> str:
+async def client_address(request: Request, settings: SettingsDep) -> str:
     """The address of the client behind the request, for throttling.
 
     `X-Forwarded-For` counts only when the request comes from a proxy listed in
