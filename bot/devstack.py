@@ -218,6 +218,8 @@ class Stack:
                     app_python, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
                     "--host", "127.0.0.1", "--port", str(c.web_port),
                     "--log-config", LOGGING_CONFIG,
+                    # The app alone decides whose X-Forwarded-For to believe (FAQ_TRUSTED_PROXIES).
+                    "--no-proxy-headers",
                 ],
                 f"{c.web_url}/health",
             ),

@@ -49,7 +49,13 @@ class Settings(BaseSettings):
     rasa_project_dir: Path = ROOT
     """Holds config.yml, domain.yml and data/: what retraining from the console trains on."""
     cookie_secure: bool = False
-    """Send staff session cookies over HTTPS only; set true behind TLS in production."""
+    """Send every cookie (session and CSRF) over HTTPS only; set true behind TLS in production."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose `X-Forwarded-For` is
+    believed (e.g. `127.0.0.1`); from anyone else the header is ignored."""
+    worker_threads: int = 40
+    """Threads running the blocking routes; the database pool holds as many connections, so
+    no route waits for one."""
 
     @property
     def db_url(self) -> str:

@@ -1,22 +1,27 @@
 """Accounts and sessions on the database.
 
-Passwords are hashed with Argon2id. A session cookie is a random token of which only the
-SHA-256 is stored, so a leaked database does not hand out logins. Failed logins are counted
-per username and per client address; too many in the window lock that key for the window.
+Passwords are hashed with Argon2id and must be at least 12 characters and not a common
+password. A session cookie is a random token of which only the SHA-256 is stored, so a
+leaked database does not hand out logins. Failed logins are counted per username and per
+client address; too many in the window lock that key for the window.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot.db.engine import Database
 from bot.db.models import LoginAttempt, StaffSession, User, utcnow
 
 ROLES = ("admin", "curator", "consultant")
@@ -26,6 +31,7 @@ SESSION_LIFETIME = timedelta(hours=12)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 20
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "common_passwords.txt"
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps response times alike, so
@@ -57,6 +63,27 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    text = COMMON_PASSWORDS.read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def check_password(password: str) -> None:
+    """The one password policy: long enough and not a common password.
+
+    Raises:
+        AccountError: naming what is wrong with it.
+    """
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+    folded = password.lower()
+    # "password2024!" is as guessable as "password": attackers try the list with suffixes.
+    stem = folded.rstrip(string.digits + string.punctuation + " ")
+    if folded in _common_passwords() or stem in _common_passwords():
+        raise AccountError("this password is too common; choose a less predictable one")
+
+
 def create_user(
     db: Session, username: str, password: str, role: str, languages: str = "pl,en,uk,ru"
 ) -> User:
@@ -71,8 +98,7 @@ def create_user(
         raise AccountError("username must be 1-64 characters")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+    check_password(password)
     langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
     if not langs or any(lang not in LANGUAGES for lang in langs):
         raise AccountError(f"languages must be a comma-separated subset of {','.join(LANGUAGES)}")
@@ -94,7 +120,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _failures(db: Session, key: str) -> int:
+def verify_password(user: User, password: str) -> bool:
+    """Whether this is the user's password (for changing it: the current one is asked)."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _attempts(db: Session, key: str) -> int:
     since = utcnow() - THROTTLE_WINDOW
     query = select(func.count(LoginAttempt.id)).where(
         LoginAttempt.key == key, LoginAttempt.created_at > since
@@ -102,8 +136,13 @@ def _failures(db: Session, key: str) -> int:
     return db.scalar(query) or 0
 
 
-def authenticate(db: Session, username: str, password: str, address: str) -> User | None:
+def authenticate(database: Database, username: str, password: str, address: str) -> User | None:
     """The active user with these credentials, or None; failures are recorded.
+
+    The attempt is written (and committed) before anything is counted, so of N guesses
+    arriving at once, in however many processes, the last to commit sees all N: no more
+    than the limit are ever checked. A successful login takes its attempt back and clears
+    the username's failures. The password is hashed outside any transaction.
 
     Raises:
         LoginThrottled: when this username or address failed too often recently; the
@@ -111,17 +150,25 @@ def authenticate(db: Session, username: str, password: str, address: str) -> Use
     """
     keys = (f"user:{username.strip().lower()}", f"addr:{address}")
     limits = (MAX_FAILURES_PER_USER, MAX_FAILURES_PER_ADDRESS)
-    if any(_failures(db, key) >= limit for key, limit in zip(keys, limits, strict=True)):
-        raise LoginThrottled(int(THROTTLE_WINDOW.total_seconds()))
-    user = db.scalar(select(User).where(User.username == username.strip(), User.active))
+    with database.session() as db:
+        attempts = [LoginAttempt(key=key) for key in keys]
+        db.add_all(attempts)
+        db.flush()
+        ids = [attempt.id for attempt in attempts]
+    with database.session() as db:
+        if any(_attempts(db, key) > limit for key, limit in zip(keys, limits, strict=True)):
+            raise LoginThrottled(int(THROTTLE_WINDOW.total_seconds()))
+        user = db.scalar(select(User).where(User.username == username.strip(), User.active))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        user = None
-    if user is None:
-        db.add_all(LoginAttempt(key=key) for key in keys)
         return None
-    db.execute(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))
+    if user is None:
+        return None
+    with database.session() as db:
+        db.execute(
+            delete(LoginAttempt).where((LoginAttempt.key == keys[0]) | LoginAttempt.id.in_(ids))
+        )
     return user
 
 

@@ -1,4 +1,5 @@
-"""Admins' changes to existing accounts: deactivate, reset a password, set languages.
+"""Changes to existing accounts: admins deactivate, reset passwords, set languages; users
+change their own password.
 
 Each change that takes rights away also ends the account's sessions, so it applies at once.
 """
@@ -8,7 +9,13 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.auth.accounts import LANGUAGES, MIN_PASSWORD, AccountError, hash_password
+from bot.auth.accounts import (
+    LANGUAGES,
+    AccountError,
+    check_password,
+    hash_password,
+    verify_password,
+)
 from bot.db.models import StaffSession, User
 
 
@@ -44,12 +51,27 @@ def set_active(db: Session, acting: User, user_id: int, active: bool) -> User:
 
 def reset_password(db: Session, user_id: int, password: str) -> User:
     """Set a new password and end the account's sessions."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+    check_password(password)
     user = _user(db, user_id)
     user.password_hash = hash_password(password)
     _end_sessions(db, user)
     return user
+
+
+def change_own_password(db: Session, session: StaffSession, current: str, new: str) -> None:
+    """A user replaces their own password; their other sessions end, this one stays.
+
+    Raises:
+        AccountError: when the current password is wrong or the new one breaks the policy.
+    """
+    user = _user(db, session.user_id)
+    if not verify_password(user, current):
+        raise AccountError("the current password is wrong")
+    check_password(new)
+    user.password_hash = hash_password(new)
+    db.execute(
+        delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.id != session.id)
+    )
 
 
 def set_languages(db: Session, user_id: int, languages: list[str]) -> User:

@@ -3,6 +3,10 @@
 A spreadsheet has one row per entry and language. An import never writes directly: it is
 turned into the list of changes it would make (shown to the curator as diffs), and only that
 list is applied, through the same validation as the editor.
+
+Spreadsheet programs run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+as a formula, and a user's question can become a phrasing through the inbox; so such cells
+are exported behind an apostrophe, which the import takes off again.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 import yaml
 from openpyxl import Workbook, load_workbook
 
+from bot import safe_yaml
 from bot.curation.diff import changed_fields
 from bot.curation.forms import answer_text, lines, parse_date
 from bot.curation.store import Change, KbFiles, RawEntry
@@ -29,6 +34,23 @@ COLUMNS = (
     "sources", "reviewed", "valid_until", "audience", "related",
 )  # fmt: skip
 SHARED = ("area", "sources", "reviewed", "valid_until", "audience", "related")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+
+def escape_cell(value: str) -> str:
+    """A cell value no spreadsheet program runs as a formula (see the module docstring).
+
+    Values already starting with the apostrophe get one more, so every value round-trips.
+    """
+    return ESCAPE + value if value.startswith((*FORMULA_STARTS, ESCAPE)) else value
+
+
+def unescape_cell(value: str) -> str:
+    """The value `escape_cell` was given."""
+    if value.startswith(ESCAPE) and value[1:].startswith((*FORMULA_STARTS, ESCAPE)):
+        return value[1:]
+    return value
 
 
 class TransferError(ValueError):
@@ -37,6 +59,11 @@ class TransferError(ValueError):
 
 def rows_of(files: KbFiles) -> Iterator[dict[str, str]]:
     """One row per entry and language, every cell a string (lists one item per line)."""
+    for row in _plain_rows(files):
+        yield {column: escape_cell(value) for column, value in row.items()}
+
+
+def _plain_rows(files: KbFiles) -> Iterator[dict[str, str]]:
     for raw in sorted(files.entries(), key=lambda r: (str(r.get("area")), str(r.get("id")))):
         for lang in LANGUAGES:
             block = raw.get(lang) or {}
@@ -112,7 +139,9 @@ def read_sheet(name: str, data: bytes) -> list[dict[str, str]]:
     if not cells or "id" not in cells[0] or "lang" not in cells[0]:
         raise TransferError("the first row must name the columns, including `id` and `lang`")
     header = [h.strip() for h in cells[0]]
-    return [dict(zip(header, row, strict=False)) for row in cells[1:] if any(row)]
+    return [
+        dict(zip(header, map(unescape_cell, row), strict=False)) for row in cells[1:] if any(row)
+    ]
 
 
 def _split(text: str) -> list[str]:
@@ -178,7 +207,7 @@ def changes_from_yaml(files: KbFiles, uploads: list[tuple[str, bytes]]) -> list[
     changes = []
     for name, data in uploads:
         try:
-            doc = yaml.safe_load(data.decode("utf-8"))
+            doc = safe_yaml.load(data.decode("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise TransferError(f"{name} is not YAML: {exc}") from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):

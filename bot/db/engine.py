@@ -23,16 +23,20 @@ def normalise_url(url: str) -> str:
 class Database:
     """One engine and its session factory; `upgrade()` brings the schema up to date."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, pool_size: int = 5):
+        """`pool_size`: connections kept open; give it the number of threads that use the
+        database at once (the web app's worker threads), so none of them waits for one."""
         self.url = normalise_url(url)
+        # A few more for the background tasks that run beside the worker threads.
+        pool = {"pool_size": pool_size, "max_overflow": 5}
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
-                self.url, connect_args={"check_same_thread": False, "timeout": 30}
+                self.url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True)
+            self.engine = create_engine(self.url, pool_pre_ping=True, **pool)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def upgrade(self) -> None:

@@ -18,6 +18,7 @@ import yaml
 
 from bot.kb.glossary import GLOSSARY_FILE, Glossary, GlossaryError, load_glossary
 from bot.kb.model import LANGUAGES, Entry, KnowledgeBase, LocalText
+from bot.safe_yaml import SafeLoader
 
 MIN_PHRASINGS = 6
 MAX_ANSWER_CHARS = 900
@@ -32,6 +33,9 @@ _ENTRY_KEYS = frozenset(
 )
 _TEXT_KEYS = frozenset({"title", "phrasings", "answer"})
 _LINES = "__lines__"
+# Control characters (a NUL, an escape…) cannot be stored everywhere and never belong in a
+# text; tabs and line breaks do.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class KnowledgeBaseError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):
     """A safe loader that remembers the line of every mapping key (1-based)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -266,6 +270,14 @@ class _Collector:
         title = block.get("title")
         if not isinstance(title, str) or not title.strip():
             problem("missing or empty title", "title")
+        for key in _TEXT_KEYS:
+            value = block.get(key)
+            values = value if isinstance(value, list) else [value]
+            found = next(
+                (m for v in values if isinstance(v, str) and (m := _CONTROL_RE.search(v))), None
+            )
+            if found:
+                problem(f"control character U+{ord(found.group()):04X} in the {key}", key)
         answer = block.get("answer")
         if not isinstance(answer, str) or not answer.strip():
             problem("missing or empty answer", "answer")

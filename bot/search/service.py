@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.kb.loader import load_kb
+from bot.kb.loader import KnowledgeBaseError, load_kb
 from bot.kb.model import KnowledgeBase
 from bot.search.config import SearchConfig
 from bot.search.encoders import Encoder, make_encoder
@@ -167,6 +167,11 @@ class SearchService:
             return False
         try:
             kb = load_kb(self.settings.kb_dir)
+        except KnowledgeBaseError as exc:  # the curators' mistake, not ours: no traceback
+            log.error("knowledge base changed but is invalid; keeping the previous one:\n%s", exc)
+            with self._swap:
+                self._snapshot = replace(self.snapshot, files_digest=digest)
+            return False
         except Exception:
             log.exception("knowledge base changed but is invalid; keeping the previous one")
             with self._swap:

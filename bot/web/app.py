@@ -9,15 +9,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
 from bot.curation.store import KbStore
 from bot.db import Database
+from bot.db.engine import normalise_url
 from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaClient
@@ -28,7 +32,7 @@ from bot.settings import ROOT, Settings, get_settings
 from bot.web.observability import RequestContextMiddleware
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.routers import metrics as metrics_router
-from bot.web.security import LoginRequired
+from bot.web.security import LoginRequired, hashing_slots, proxy_networks
 from bot.web.staff import router as staff_router
 
 log = logging.getLogger(__name__)
@@ -67,6 +71,24 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+def open_database(settings: Settings) -> Database:
+    """The database, its schema migrated to head; an unusable one stops the start-up with one line.
+
+    Raises:
+        SystemExit: when the database cannot be reached or opened (a traceback would bury
+            the reason under framework frames).
+    """
+    try:
+        database = Database(settings.db_url, pool_size=settings.worker_threads)
+        database.upgrade()
+    except (SQLAlchemyError, OSError) as exc:  # OSError: a SQLite folder it cannot create
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        where = make_url(normalise_url(settings.db_url)).render_as_string(hide_password=True)
+        log.critical("cannot use the database %s: %s", where, reason)
+        raise SystemExit(1) from None
+    return database
+
+
 def create_app(
     settings: Settings | None = None, search_service: SearchService | None = None
 ) -> FastAPI:
@@ -74,16 +96,19 @@ def create_app(
     settings = settings or get_settings()
     # A typo in the working hours must stop the start-up, not surface in the first handoff.
     hours = OfficeHours.parse(settings.handoff_hours, settings.handoff_timezone)
+    proxy_networks(settings.trusted_proxies)  # likewise a malformed FAQ_TRUSTED_PROXIES
+    database = open_database(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = search_service or SearchService(settings)
         detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
-        database = Database(settings.db_url)
-        await run_in_threadpool(database.upgrade)
+        # Blocking routes run in this many threads; the database pool has a connection each.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await run_in_threadpool(service.warm_up)
         await run_in_threadpool(detector.warm_up)
         app.state.settings = settings
+        app.state.hashing_slots = hashing_slots()
         app.state.search = service
         app.state.detector = detector
         app.state.db = database

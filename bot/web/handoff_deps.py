@@ -10,15 +10,15 @@ from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
 
 
-def get_hours(request: Request) -> OfficeHours:
+async def get_hours(request: Request) -> OfficeHours:
     return request.app.state.hours
 
 
-def get_pump(request: Request) -> HandoffPump:
+async def get_pump(request: Request) -> HandoffPump:
     return request.app.state.pump
 
 
-def get_domain(request: Request) -> dict[str, Any]:
+async def get_domain(request: Request) -> dict[str, Any]:
     return request.app.state.domain
 
 

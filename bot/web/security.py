@@ -7,10 +7,13 @@ session's CSRF token, in the form field `csrf_token` or the `X-CSRF-Token` heade
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from functools import lru_cache
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, HTTPException, Request, status
 
 from bot.auth import session_user
@@ -21,6 +24,62 @@ SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
+HASHING_SLOTS = 1
+"""Password-hashing requests served at once. Each Argon2 hash takes 64 MiB and several
+threads for a tenth of a second; a burst of logins must queue here (on the event loop, at
+no cost), not take the worker threads, the database and the CPU from everyone else."""
+
+
+@lru_cache(maxsize=8)
+def proxy_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item.strip()) for item in setting.split(",") if item.strip())
+
+
+def _trusted(host: str, proxies: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in proxy_networks(proxies))
+
+
+async def client_address(request: Request, settings: SettingsDep) -> str:
+    """The address of the client behind the request, for throttling.
+
+    `X-Forwarded-For` counts only when the request comes from a proxy listed in
+    `FAQ_TRUSTED_PROXIES`; then the client is the right-most address that is not itself a
+    trusted proxy (everything left of it could have been written by the client).
+    """
+    host = request.client.host if request.client else "unknown"
+    if not _trusted(host, settings.trusted_proxies):
+        return host
+    forwarded = [
+        part.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for part in header.split(",")
+        if part.strip()
+    ]
+    for hop in reversed(forwarded):
+        if not _trusted(hop, settings.trusted_proxies):
+            return hop
+    return forwarded[0] if forwarded else host
+
+
+ClientAddressDep = Annotated[str, Depends(client_address)]
+
+
+def hashing_slots() -> anyio.Semaphore:
+    """The app's hashing slots (made in its lifespan, on its event loop)."""
+    return anyio.Semaphore(HASHING_SLOTS)
+
+
+async def hashing_slot(request: Request) -> AsyncIterator[None]:
+    """Held while a route hashes passwords; waiting happens on the event loop, not in a thread."""
+    async with request.app.state.hashing_slots:
+        yield
+
+
+HashingSlot = Depends(hashing_slot, scope="function")
 
 
 def same_secret(sent: str, expected: str) -> bool:

@@ -1,16 +1,25 @@
-"""Logging staff in and out."""
+"""Logging staff in and out, and changing one's own password."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from bot.auth import LoginThrottled, authenticate, create_session, end_session
-from bot.web.deps import DbDep, SettingsDep
-from bot.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, SessionDep, check_csrf
+from bot.auth import AccountError, LoginThrottled, authenticate, create_session, end_session
+from bot.auth.manage import change_own_password
+from bot.web.deps import DatabaseDep, DbDep, SettingsDep
+from bot.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    ClientAddressDep,
+    HashingSlot,
+    SessionDep,
+    check_csrf,
+)
+from bot.web.staff.common import render
 from bot.web.templating import templates
 
 router = APIRouter(tags=["auth"])
@@ -26,7 +35,9 @@ def _safe_next(next_path: str) -> str:
     return ""
 
 
-def _login_page(request: Request, next_path: str, error: str, code: int) -> HTMLResponse:
+def _login_page(
+    request: Request, settings: SettingsDep, next_path: str, error: str, code: int
+) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
         request,
@@ -34,21 +45,25 @@ def _login_page(request: Request, next_path: str, error: str, code: int) -> HTML
         {"next": _safe_next(next_path), "error": error, "csrf_token": token},
         status_code=code,
     )
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=settings.cookie_secure
+    )
     return response
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request, next: str = "") -> HTMLResponse:
+async def login_form(request: Request, settings: SettingsDep, next: str = "") -> HTMLResponse:
     """The login page."""
-    return _login_page(request, next, "", status.HTTP_200_OK)
+    return _login_page(request, settings, next, "", status.HTTP_200_OK)
 
 
-@router.post("/login", response_class=HTMLResponse)
-async def login(
+@router.post("/login", response_class=HTMLResponse, dependencies=[HashingSlot])
+def login(
     request: Request,
+    database: DatabaseDep,
     db: DbDep,
     settings: SettingsDep,
+    address: ClientAddressDep,
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     csrf_token: Annotated[str, Form()] = "",
@@ -56,15 +71,14 @@ async def login(
 ) -> Response:
     """Check the credentials and start a session."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf_token):
-        return _login_page(request, next, "csrf", status.HTTP_403_FORBIDDEN)
-    address = request.client.host if request.client else "unknown"
+    if not expected or not secrets.compare_digest(expected.encode(), csrf_token.encode()):
+        return _login_page(request, settings, next, "csrf", status.HTTP_403_FORBIDDEN)
     try:
-        user = authenticate(db, username, password, address)
+        user = authenticate(database, username, password, address)
     except LoginThrottled:
-        return _login_page(request, next, "throttled", status.HTTP_429_TOO_MANY_REQUESTS)
+        return _login_page(request, settings, next, "throttled", status.HTTP_429_TOO_MANY_REQUESTS)
     if user is None:
-        return _login_page(request, next, "invalid", status.HTTP_401_UNAUTHORIZED)
+        return _login_page(request, settings, next, "invalid", status.HTTP_401_UNAUTHORIZED)
     new = create_session(db, user)
     target = _safe_next(next) or HOME.get(user.role, "/staff/")
     response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
@@ -76,15 +90,38 @@ async def login(
         secure=settings.cookie_secure,
         max_age=12 * 3600,
     )
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, secure=settings.cookie_secure, httponly=True)
     return response
 
 
-@router.post("/logout")
-async def logout(request: Request, db: DbDep, session: SessionDep) -> Response:
+@router.post("/logout", dependencies=[Depends(check_csrf)])
+def logout(request: Request, db: DbDep, settings: SettingsDep) -> Response:
     """End the session (CSRF-checked, so another site cannot log staff out)."""
-    await check_csrf(request, session)
     end_session(db, request.cookies.get(SESSION_COOKIE, ""))
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure, httponly=True)
     return response
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_form(request: Request, session: SessionDep, done: bool = False) -> HTMLResponse:
+    """The form to change one's own password."""
+    return render(request, "staff/password.html", {"error": "", "done": done})
+
+
+@router.post("/account/password", response_class=HTMLResponse, dependencies=[HashingSlot])
+def change_password(
+    request: Request,
+    db: DbDep,
+    session: SessionDep,
+    _csrf: Annotated[None, Depends(check_csrf)],
+    current: Annotated[str, Form(max_length=256)],
+    new: Annotated[str, Form(max_length=256)],
+) -> Response:
+    """Replace one's own password; the account's other sessions end."""
+    try:
+        change_own_password(db, session, current, new)
+    except AccountError as exc:
+        page = {"error": str(exc), "done": False}
+        return render(request, "staff/password.html", page, status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return RedirectResponse("/account/password?done=true", status.HTTP_303_SEE_OTHER)

@@ -80,8 +80,18 @@ def _line(line: HandoffMessage) -> dict[str, Any]:
     }
 
 
+def may_read(user: User, handoff: Handoff, all_languages: bool = False) -> bool:
+    """Whose transcripts a consultant may open: their own conversations, and those waiting
+    for any consultant (queued or a ticket) in their languages, or in every language while
+    their console shows all; admins may open every one."""
+    if user.role == "admin" or handoff.consultant_id == user.id:
+        return True
+    waiting = handoff.state in ("queued", "ticket_draft", "ticket")
+    return waiting and (all_languages or handoff.lang in user.language_list)
+
+
 @router.get("/", response_class=HTMLResponse)
-async def console(request: Request, user: ConsultantDep, session: SessionDep) -> HTMLResponse:
+def console(request: Request, user: ConsultantDep, session: SessionDep) -> HTMLResponse:
     """The console page; its script polls `/consultant/api/state` every second."""
     return templates.TemplateResponse(
         request, "staff/consultant.html", {"session": session, "user": user}
@@ -109,7 +119,11 @@ def state(
         _summary(h) for h in handoffs if h.state == "queued" and (all_languages or h.lang in langs)
     ]
     mine = [_summary(h) for h in handoffs if h.state == "active" and h.consultant_id == user.id]
-    tickets = [_summary(h) for h in handoffs if h.state in ("ticket_draft", "ticket")]
+    tickets = [
+        _summary(h)
+        for h in handoffs
+        if h.state in ("ticket_draft", "ticket") and may_read(user, h, all_languages)
+    ]
     body: dict[str, Any] = {
         "me": {"username": user.username, "languages": langs, "available": available},
         "queue": queue,
@@ -119,7 +133,8 @@ def state(
     }
     if conversation is not None:
         handoff = db.get(Handoff, conversation)
-        if handoff is None:
+        # Somebody else's conversation answers as a missing one: ids are sequential.
+        if handoff is None or not may_read(user, handoff, all_languages):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
         lines = db.scalars(
             select(HandoffMessage)

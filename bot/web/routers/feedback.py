@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["feedback"], dependencies=[Internal])
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)
-async def add_feedback(body: FeedbackRequest, service: SearchDep, db: DbDep) -> dict[str, str]:
+def add_feedback(body: FeedbackRequest, service: SearchDep, db: DbDep) -> dict[str, str]:
     """Record whether an answer helped, for the curators' learning loop."""
     if service.kb.get(body.kb_id) is None:
         raise HTTPException(status_code=404, detail=f"no entry '{body.kb_id}'")

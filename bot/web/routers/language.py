@@ -12,6 +12,6 @@ router = APIRouter(prefix="/api", tags=["language"], dependencies=[Internal])
 
 
 @router.post("/detect-language", response_model=DetectResponse)
-async def detect_language(body: DetectRequest, detector: DetectorDep) -> DetectResponse:
-    """The language of a message, or null when it does not tell (e.g. "ok")."""
+def detect_language(body: DetectRequest, detector: DetectorDep) -> DetectResponse:
+    """The language of a message, or null when it does not tell (e.g. "ok"); CPU work, so `def`."""
     return DetectResponse(lang=detector.detect(body.text))  # type: ignore[arg-type]

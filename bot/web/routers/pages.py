@@ -18,14 +18,14 @@ SOCKET_IO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket
 
 
 @router.get("/", response_class=HTMLResponse)
-async def demo_page(settings: SettingsDep) -> HTMLResponse:
+def demo_page(settings: SettingsDep) -> HTMLResponse:
     """An office-like page with the widget embedded by its one script tag."""
     page = (TEMPLATES / "index.html").read_text(encoding="utf-8")
     return HTMLResponse(page.replace("{{RASA_URL}}", html.escape(settings.rasa_public_url)))
 
 
 @router.get("/static/vendor/socket.io.min.js", include_in_schema=False)
-async def socket_io_client() -> FileResponse:
+def socket_io_client() -> FileResponse:
     """The socket.io client, installed from the npm registry by `make setup`."""
     if not SOCKET_IO_CLIENT.exists():
         raise HTTPException(status_code=503, detail="socket.io client missing: run `make setup`")

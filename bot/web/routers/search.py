@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from fastapi import APIRouter, HTTPException
-from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
 from bot.db import QuestionLog
@@ -33,11 +32,11 @@ def entry_out(entry: Entry, lang: str, score: float = 1.0) -> EntryOut:
 
 
 @router.post("/search", response_model=SearchResponse)
-async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: DbDep):
+def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: DbDep):
     """Find the entry answering a question and decide: answer, clarify or no match."""
     snapshot = service.snapshot  # one knowledge base and index for the whole request
     started = time.perf_counter()
-    result = await run_in_threadpool(snapshot.searcher.search, body.text)
+    result = snapshot.searcher.search(body.text)
     seconds = time.perf_counter() - started
     lang = body.lang or detector.detect(body.text) or DEFAULT_LANGUAGE
     metrics.searched(lang, body.channel, result.decision.value, seconds, counted=body.log)
@@ -74,7 +73,7 @@ async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep,
 
 
 @router.get("/entries/{entry_id}", response_model=EntryOut)
-async def get_entry(entry_id: str, service: SearchDep, lang: Lang = "pl"):
+def get_entry(entry_id: str, service: SearchDep, lang: Lang = "pl"):
     """One entry in one language."""
     entry = service.kb.get(entry_id)
     if entry is None:

@@ -18,9 +18,7 @@ Days = Annotated[int, Query(ge=1, le=366)]
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard_page(
-    request: Request, user: CuratorDep, db: DbDep, days: Days = 30
-) -> HTMLResponse:
+def dashboard_page(request: Request, user: CuratorDep, db: DbDep, days: Days = 30) -> HTMLResponse:
     """Charts and tables of the last `days` days."""
     board = dashboard.build(db, days)
     label = "%m-%d"
@@ -39,7 +37,7 @@ async def dashboard_page(
 
 
 @router.get("/{name}.csv")
-async def dashboard_csv(name: str, user: CuratorDep, db: DbDep, days: Days = 30) -> Response:
+def dashboard_csv(name: str, user: CuratorDep, db: DbDep, days: Days = 30) -> Response:
     """`daily.csv` or `entries.csv`."""
     writers = {"daily": dashboard.daily_csv, "entries": dashboard.entries_csv}
     if name not in writers:

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.curation import dialogue
 from bot.curation.retrain import Retrainer
@@ -33,7 +32,7 @@ def _back(**query: str) -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-async def dialogue_page(
+def dialogue_page(
     request: Request, user: CuratorDep, settings: SettingsDep, message: str = "", error: str = ""
 ) -> HTMLResponse:
     """Intents with their examples per language, the add form and the retraining status."""
@@ -54,7 +53,7 @@ async def dialogue_page(
 
 
 @router.post("/examples")
-async def add_example(
+def add_example(
     user: CuratorDep,
     db: DbDep,
     settings: SettingsDep,
@@ -65,7 +64,7 @@ async def add_example(
     """Add one example to an intent (recorded in the history; live after retraining)."""
     nlu_dir = settings.rasa_project_dir / "data" / "nlu"
     try:
-        await run_in_threadpool(dialogue.add_example, nlu_dir, lang, intent, example)
+        dialogue.add_example(nlu_dir, lang, intent, example)
     except dialogue.DialogueError as exc:
         return _back(error=str(exc))
     db.add(
@@ -80,7 +79,7 @@ async def add_example(
 
 
 @router.post("/retrain")
-async def retrain(request: Request, user: CuratorDep, search: SearchDep) -> Response:
+def retrain(request: Request, user: CuratorDep, search: SearchDep) -> Response:
     """Validate, train and load a new Rasa model in the background."""
     if not retrainer(request).start(search.kb, user.username):
         return _back(error="a retraining is already running")
@@ -88,7 +87,7 @@ async def retrain(request: Request, user: CuratorDep, search: SearchDep) -> Resp
 
 
 @router.get("/api/status")
-async def retrain_status(request: Request, user: CuratorDep) -> JSONResponse:
+def retrain_status(request: Request, user: CuratorDep) -> JSONResponse:
     """The retraining's state, for the page to poll."""
     current = retrainer(request).status
     return JSONResponse({"state": current.state, "step": current.step, "message": current.message})

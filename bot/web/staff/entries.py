@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.curation.forms import blank_entry, entry_from_form, form_values
 from bot.curation.listing import Filters, entry_rows
@@ -24,7 +23,7 @@ from bot.curation.store import (
 )
 from bot.kb.loader import AUDIENCES, MAX_ANSWER_CHARS, MIN_PHRASINGS, Problem
 from bot.kb.model import LANGUAGES
-from bot.web.deps import DbDep, DetectorDep, SearchDep, StoreDep
+from bot.web.deps import DbDep, DetectorDep, FormDep, SearchDep, StoreDep
 from bot.web.schemas import MAX_TEXT, Lang
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
@@ -33,7 +32,7 @@ router = APIRouter(tags=["staff"])
 
 
 @router.get("/", response_class=HTMLResponse)
-async def entry_list(
+def entry_list(
     request: Request,
     user: CuratorDep,
     store: StoreDep,
@@ -103,7 +102,7 @@ def _editor(
 
 
 @router.get("/entries/new", response_class=HTMLResponse)
-async def new_entry(
+def new_entry(
     request: Request,
     user: CuratorDep,
     store: StoreDep,
@@ -119,7 +118,7 @@ async def new_entry(
 
 
 @router.get("/entries/{entry_id}", response_class=HTMLResponse)
-async def edit_entry(
+def edit_entry(
     request: Request, entry_id: str, user: CuratorDep, store: StoreDep, db: DbDep, saved: str = ""
 ) -> HTMLResponse:
     """The editor: the four languages side by side."""
@@ -139,17 +138,21 @@ async def edit_entry(
 
 
 @router.post("/entries", response_class=HTMLResponse)
-async def save_entry(
-    request: Request, user: CuratorDep, store: StoreDep, db: DbDep, search: SearchDep
+def save_entry(
+    request: Request,
+    user: CuratorDep,
+    store: StoreDep,
+    db: DbDep,
+    search: SearchDep,
+    form: FormDep,
 ) -> Response:
     """Create or update an entry; an invalid one is shown again with the problems."""
-    form = await request.form()
     audience = [str(a) for a in form.getlist("audience")]
     raw = entry_from_form(form, audience)
     base = str(form.get("base", ""))
     areas = sorted(store.read().areas)
     try:
-        await run_in_threadpool(store.save, db, user.username, raw, base)
+        store.save(db, user.username, raw, base)
     except InvalidEdit as exc:
         return _editor(
             request,
@@ -175,12 +178,12 @@ async def save_entry(
 
 
 @router.post("/entries/{entry_id}/retire")
-async def retire_entry(
+def retire_entry(
     entry_id: str, user: CuratorDep, store: StoreDep, db: DbDep, search: SearchDep
 ) -> Response:
     """Remove the entry from the knowledge base (the history keeps it; revert restores it)."""
     try:
-        await run_in_threadpool(store.retire, db, user.username, entry_id)
+        store.retire(db, user.username, entry_id)
     except (InvalidEdit, EditConflict) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     search.refresh_soon()
@@ -188,14 +191,14 @@ async def retire_entry(
 
 
 @router.post("/entries/{entry_id}/confirm/{lang}")
-async def confirm(entry_id: str, lang: Lang, user: CuratorDep, db: DbDep) -> Response:
+def confirm(entry_id: str, lang: Lang, user: CuratorDep, db: DbDep) -> Response:
     """The curator checked this translation after a Polish change: clear its flag."""
     confirm_translation(db, user.username, entry_id, lang)
     return RedirectResponse(f"/staff/entries/{entry_id}?saved=confirmed", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/api/preview")
-async def preview_api(
+def preview_api(
     user: CuratorDep,
     search: SearchDep,
     detector: DetectorDep,
@@ -203,5 +206,5 @@ async def preview_api(
     lang: Lang | None = None,
 ) -> JSONResponse:
     """What the bot would answer to `text` now: decision, reply and top candidates."""
-    result: dict[str, Any] = await run_in_threadpool(preview, search, detector, text, lang)
+    result: dict[str, Any] = preview(search, detector, text, lang)
     return JSONResponse(result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.curation.history import revisions, view
 from bot.curation.store import EditConflict, InvalidEdit
@@ -17,22 +16,20 @@ router = APIRouter(tags=["staff"])
 
 
 @router.get("/history", response_class=HTMLResponse)
-async def all_history(request: Request, user: CuratorDep, db: DbDep) -> HTMLResponse:
+def all_history(request: Request, user: CuratorDep, db: DbDep) -> HTMLResponse:
     """The latest changes to any entry."""
     return render(request, "staff/history.html", {"entry_id": None, "items": revisions(db)})
 
 
 @router.get("/entries/{entry_id}/history", response_class=HTMLResponse)
-async def entry_history(
-    request: Request, entry_id: str, user: CuratorDep, db: DbDep
-) -> HTMLResponse:
+def entry_history(request: Request, entry_id: str, user: CuratorDep, db: DbDep) -> HTMLResponse:
     """Every change to one entry, newest first."""
     items = revisions(db, entry_id)
     return render(request, "staff/history.html", {"entry_id": entry_id, "items": items})
 
 
 @router.post("/revisions/{revision_id}/revert")
-async def revert(
+def revert(
     revision_id: int, user: CuratorDep, db: DbDep, store: StoreDep, search: SearchDep
 ) -> Response:
     """Put the entry back as it was before this change (recorded as a change of its own)."""
@@ -40,7 +37,7 @@ async def revert(
     if revision is None or not view(revision).revertible:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such change")
     try:
-        await run_in_threadpool(store.revert, db, user.username, revision)
+        store.revert(db, user.username, revision)
     except (InvalidEdit, EditConflict) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, f"cannot revert: {exc}") from exc
     search.refresh_soon()

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.curation import inbox
 from bot.curation.store import EditConflict, InvalidEdit
@@ -21,15 +20,15 @@ SUGGESTIONS = 3
 
 
 @router.get("", response_class=HTMLResponse)
-async def inbox_page(
+def inbox_page(
     request: Request, user: CuratorDep, db: DbDep, search: SearchDep, error: str = ""
 ) -> HTMLResponse:
     """Groups of similar messages, largest first, each with the entries search suggests."""
     messages = inbox.pending(db)
-    groups = await run_in_threadpool(inbox.group, messages, search.encoder)
+    groups = inbox.group(messages, search.encoder)
     snapshot = search.snapshot
     heads = [g.messages[0].text for g in groups]
-    results = await run_in_threadpool(snapshot.searcher.search_many, heads) if heads else []
+    results = snapshot.searcher.search_many(heads) if heads else []
     suggestions = [[c.id for c in r.candidates[:SUGGESTIONS]] for r in results]
     entries = sorted((e.id, e.text("pl").title) for e in snapshot.kb.entries)
     return render(
@@ -45,7 +44,7 @@ async def inbox_page(
 
 
 @router.post("/phrasing")
-async def add_phrasing(
+def add_phrasing(
     user: CuratorDep,
     db: DbDep,
     store: StoreDep,
@@ -61,7 +60,7 @@ async def add_phrasing(
     text, message_lang = found
     lang = lang or (message_lang if message_lang in LANGUAGES else "en")
     try:
-        await run_in_threadpool(store.add_phrasing, db, user.username, entry_id, lang, text)
+        store.add_phrasing(db, user.username, entry_id, lang, text)
     except (InvalidEdit, EditConflict) as exc:
         query = urlencode({"error": str(exc)[:500]})
         return RedirectResponse(f"/staff/inbox?{query}", status.HTTP_303_SEE_OTHER)
@@ -71,7 +70,7 @@ async def add_phrasing(
 
 
 @router.post("/dismiss")
-async def dismiss(
+def dismiss(
     user: CuratorDep, db: DbDep, keys: Annotated[list[str], Form(max_length=5000)]
 ) -> Response:
     """Dismiss a whole group: its messages leave the inbox."""

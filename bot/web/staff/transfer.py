@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.curation import transfer
 from bot.curation.diff import entry_diff
@@ -33,21 +32,21 @@ TYPES = {
 
 
 @router.get("", response_class=HTMLResponse)
-async def transfer_page(request: Request, user: CuratorDep) -> HTMLResponse:
+def transfer_page(request: Request, user: CuratorDep) -> HTMLResponse:
     """Export links and the import form."""
     return render(request, "staff/transfer.html", {})
 
 
 @router.get("/export.{kind}")
-async def export(kind: str, user: CuratorDep, store: StoreDep) -> Response:
+def export(kind: str, user: CuratorDep, store: StoreDep) -> Response:
     """The knowledge base as a spreadsheet (csv, xlsx) or the YAML files (zip)."""
     stamp = date.today().isoformat()
     if kind == "zip":
-        body = await run_in_threadpool(transfer.to_yaml_zip, store.kb_dir)
+        body = transfer.to_yaml_zip(store.kb_dir)
         media = "application/zip"
     elif kind in TYPES:
         writer = transfer.to_csv if kind == "csv" else transfer.to_xlsx
-        body = await run_in_threadpool(writer, store.read())
+        body = writer(store.read())
         media = TYPES[kind]
     else:
         return Response(status_code=status.HTTP_404_NOT_FOUND)
@@ -73,13 +72,13 @@ def _preview(
 
 
 @router.post("/preview", response_class=HTMLResponse)
-async def preview_import(
+def preview_import(
     request: Request, user: CuratorDep, store: StoreDep, db: DbDep, files: list[UploadFile]
 ) -> HTMLResponse:
     """What the uploaded files would change; nothing is written yet."""
     uploads = []
     for upload in files:
-        data = await upload.read(MAX_UPLOAD + 1)
+        data = upload.file.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
             return _preview(request, [], [], f"{upload.filename} is larger than 10 MB")
         uploads.append((upload.filename or "upload", data))
@@ -94,14 +93,14 @@ async def preview_import(
     except transfer.TransferError as exc:
         return _preview(request, [], [], str(exc))
     try:
-        await run_in_threadpool(store.apply, db, user.username, changes, True)
+        store.apply(db, user.username, changes, True)
     except InvalidEdit as exc:
         return _preview(request, changes, exc.problems)
     return _preview(request, changes, [])
 
 
 @router.post("/apply")
-async def apply_import(
+def apply_import(
     user: CuratorDep,
     store: StoreDep,
     db: DbDep,
@@ -111,7 +110,7 @@ async def apply_import(
     """Apply exactly the changes the preview showed."""
     try:
         changes = changes_from_json(store, payload)
-        await run_in_threadpool(store.apply, db, user.username, changes)
+        store.apply(db, user.username, changes)
     except (InvalidEdit, EditConflict) as exc:
         query = urlencode({"error": str(exc)[:500]})
         return RedirectResponse(f"/staff/transfer?{query}", status.HTTP_303_SEE_OTHER)

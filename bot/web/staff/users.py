@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from bot.auth import ROLES, AccountError, create_user
 from bot.auth.manage import list_users, reset_password, set_active, set_languages
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep
-from bot.web.security import AdminDep
+from bot.web.security import AdminDep, HashingSlot
 from bot.web.staff.common import render
 
 router = APIRouter(prefix="/users", tags=["staff"])
@@ -25,7 +24,7 @@ def _back(message: str = "", error: str = "") -> Response:
 
 
 @router.get("", response_class=HTMLResponse)
-async def users_page(
+def users_page(
     request: Request, admin: AdminDep, db: DbDep, message: str = "", error: str = ""
 ) -> HTMLResponse:
     """Every account with its role, languages and state."""
@@ -43,8 +42,8 @@ async def users_page(
     )
 
 
-@router.post("")
-async def create(
+@router.post("", dependencies=[HashingSlot])
+def create(
     admin: AdminDep,
     db: DbDep,
     username: Annotated[str, Form(max_length=64)],
@@ -54,18 +53,14 @@ async def create(
 ) -> Response:
     """Create an account (Argon2id-hashed password)."""
     try:
-        await run_in_threadpool(
-            create_user, db, username, password, role, ",".join(languages or LANGUAGES)
-        )
+        create_user(db, username, password, role, ",".join(languages or LANGUAGES))
     except AccountError as exc:
         return _back(error=str(exc))
     return _back(message=f"Account {username} created.")
 
 
 @router.post("/{user_id}/active")
-async def activate(
-    user_id: int, admin: AdminDep, db: DbDep, active: Annotated[bool, Form()]
-) -> Response:
+def activate(user_id: int, admin: AdminDep, db: DbDep, active: Annotated[bool, Form()]) -> Response:
     """Deactivate or reactivate an account."""
     try:
         user = set_active(db, admin, user_id, active)
@@ -74,20 +69,20 @@ async def activate(
     return _back(message=f"{user.username} is now {'active' if active else 'deactivated'}.")
 
 
-@router.post("/{user_id}/password")
-async def password(
+@router.post("/{user_id}/password", dependencies=[HashingSlot])
+def password(
     user_id: int, admin: AdminDep, db: DbDep, password: Annotated[str, Form(max_length=256)]
 ) -> Response:
     """Set a new password (the account is logged out everywhere)."""
     try:
-        user = await run_in_threadpool(reset_password, db, user_id, password)
+        user = reset_password(db, user_id, password)
     except AccountError as exc:
         return _back(error=str(exc))
     return _back(message=f"Password of {user.username} reset.")
 
 
 @router.post("/{user_id}/languages")
-async def languages(
+def languages(
     user_id: int,
     admin: AdminDep,
     db: DbDep,

@@ -61,14 +61,12 @@ def test_duplicate_username_is_refused(database):
 def test_login_checks_the_password_and_throttles_repeated_failures(database):
     with database.session() as db:
         create_user(db, "ola", PASSWORD, "curator")
-    with database.session() as db:
-        assert authenticate(db, "ola", PASSWORD, "10.0.0.1").username == "ola"
+    assert authenticate(database, "ola", PASSWORD, "10.0.0.1").username == "ola"
     for _ in range(MAX_FAILURES_PER_USER):
-        with database.session() as db:
-            assert authenticate(db, "ola", "wrong password!", "10.0.0.2") is None
-    with database.session() as db, pytest.raises(LoginThrottled):
+        assert authenticate(database, "ola", "wrong password!", "10.0.0.2") is None
+    with pytest.raises(LoginThrottled):
         # Even the right password is refused while the username is locked.
-        authenticate(db, "ola", PASSWORD, "10.0.0.3")
+        authenticate(database, "ola", PASSWORD, "10.0.0.3")
 
 
 def test_sessions_resolve_to_their_user_until_logout(database):
