@@ -44,8 +44,10 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
+from connectors import rasa_runtime
 from connectors.telegram_format import split_message, to_html
 
+rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"

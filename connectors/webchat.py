@@ -27,6 +27,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from connectors import rasa_runtime
+
+rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
