@@ -20,6 +20,13 @@ from actions.context import (
     reply_language,
 )
 from actions.handoff import offer_handoff
+from actions.language import (
+    detect_language,
+    locked_language,
+    relay_in_handoff,
+    start_turn,
+    undetected_language,
+)
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
 
@@ -45,7 +52,12 @@ def choice_payload(entry_id: str) -> str:
 
 
 class ActionAnswerQuestion(Action):
-    """Searches the knowledge base and answers, offers choices, or admits it has no answer."""
+    """The whole turn of a question, in one action call and one call to the web app.
+
+    Like action_set_language it relays the message during a handoff and settles the reply
+    language — here from the search's own language detection — then it answers from the
+    knowledge base, offers choices, or admits it has no answer.
+    """
 
     def name(self) -> str:
         return "action_answer_question"
@@ -53,41 +65,75 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        lang = reply_language(tracker)
-        webapp = get_webapp()
-        try:
-            if intent_name(tracker) == "choose_entry":
-                chosen = entity_value(tracker, "kb_entry")
-                entry = await webapp.entry(chosen, lang) if chosen else None
-                if entry is not None:
-                    return send_answer(dispatcher, domain, entry, lang)
+        if tracker.latest_action_name == "action_set_language":
+            # Predicted as the core fallback after action_set_language: the turn is open.
+            events: list[EventType] = []
+            lang = reply_language(tracker)
+        else:
+            events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
+            if relayed:
+                return events
             text = message_text(tracker)
-            if refusal_for(text) is not None or is_button_payload(text.strip()):
-                return []  # action_set_language has already refused it
-            text = text.strip()
-            result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
+            question = refusal_for(text) is None and not is_button_payload(text.strip())
+            if question and intent_name(tracker) != "choose_entry":
+                return events + await self._search(dispatcher, tracker, domain, text)
+            opened, lang, refused = start_turn(
+                dispatcher, tracker, domain, await detect_language(tracker)
+            )
+            events += opened
+            if refused:
+                return events
+        return events + await self._choice(dispatcher, tracker, domain, lang)
+
+    @staticmethod
+    async def _choice(
+        dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+    ) -> list[EventType]:
+        """The entry picked with a clarification button."""
+        chosen = entity_value(tracker, "kb_entry")
+        if chosen is None or intent_name(tracker) != "choose_entry":
+            return []
+        try:
+            entry = await get_webapp().entry(chosen, lang)
         except WebAppError:
             log.exception("knowledge base unavailable")
-            dispatcher.utter_message(response="utter_technical_problem")
+            utter_in(dispatcher, domain, "utter_technical_problem", lang)
             return []
+        return send_answer(dispatcher, domain, entry, lang) if entry is not None else []
 
-        question = [SlotSet("last_question", text)]
+    @staticmethod
+    async def _search(
+        dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], text: str
+    ) -> list[EventType]:
+        """Search, with the reply language detected by the web app in the same request."""
+        text = text.strip()
+        try:
+            result = await get_webapp().search(
+                text,
+                locked_language(tracker),
+                tracker.sender_id,
+                channel_name(tracker),
+                fallback_lang=undetected_language(tracker),
+            )
+        except WebAppError:
+            log.exception("knowledge base unavailable")
+            events, lang, _ = start_turn(dispatcher, tracker, domain, None)
+            utter_in(dispatcher, domain, "utter_technical_problem", lang)
+            return events
+        events, lang, _ = start_turn(dispatcher, tracker, domain, result["lang"])
+        events.append(SlotSet("last_question", text))
         if result["decision"] == "answer":
-            return question + send_answer(dispatcher, domain, result["results"][0], lang)
+            return events + send_answer(dispatcher, domain, result["results"][0], lang)
         if result["decision"] == "clarify":
             buttons = [
                 {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]
             ]
-            dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-            return [*question, SlotSet("last_kb_id", None)]
+            utter_in(dispatcher, domain, "utter_clarify", lang, buttons=buttons)
+            return [*events, SlotSet("last_kb_id", None)]
         misses = float(tracker.get_slot("misses") or 0) + 1
-        dispatcher.utter_message(response="utter_no_match")
-        events: list[EventType] = [
-            *question,
-            SlotSet("misses", misses),
-            SlotSet("last_kb_id", None),
-        ]
+        utter_in(dispatcher, domain, "utter_no_match", lang)
+        events += [SlotSet("misses", misses), SlotSet("last_kb_id", None)]
         # Offer a consultant once per streak of misses: a declined offer is not repeated.
         if tracker.get_slot("handoff_state") != "declined":
-            events += offer_handoff(dispatcher)
+            events += offer_handoff(dispatcher, domain, lang)
         return events

@@ -39,11 +39,73 @@ def opening_events(
     return events
 
 
+async def relay_in_handoff(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> tuple[list[EventType], bool]:
+    """During a handoff the message goes to the consultants and the bot stays silent.
+
+    Returns the events and whether the turn is over (the message was relayed).
+    """
+    if in_handoff(tracker) and not wants_to_stop(tracker):
+        relayed = await relay_to_consultant(dispatcher, tracker, domain)
+        if relayed is not None:
+            return relayed, True
+        return [SlotSet("handoff_state", None)], False  # handed back meanwhile
+    return [], False
+
+
+def locked_language(tracker: Tracker) -> str | None:
+    """The language the user chose explicitly, if any (it sticks for the session)."""
+    return tracker.get_slot("language") if tracker.get_slot("language_locked") else None
+
+
+def undetected_language(tracker: Tracker) -> str:
+    """The reply language when the message itself does not tell."""
+    return choose_reply_language(
+        None, locked_language(tracker), channel_hint(tracker), tracker.get_slot("language")
+    )
+
+
+async def detect_language(tracker: Tracker) -> str | None:
+    """The language of the user's message, asked from the web app; None when it does not tell."""
+    text = message_text(tracker)
+    if locked_language(tracker) is not None or not text.strip() or is_button_payload(text):
+        return None
+    try:
+        return await get_webapp().detect_language(text)
+    except WebAppError:
+        log.warning("language detection unavailable; keeping %s", tracker.get_slot("language"),
+                    exc_info=True)  # fmt: skip
+        return None
+
+
+def start_turn(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    detected: str | None,
+) -> tuple[list[EventType], str, bool]:
+    """Set the reply language by design.md's rules, open the conversation, refuse bad input.
+
+    Returns the events, the reply language and whether the message was refused (then the turn
+    is over: whatever intent NLU guessed for it, such a message gets only the refusal).
+    """
+    current = tracker.get_slot("language")
+    lang = choose_reply_language(detected, locked_language(tracker), channel_hint(tracker), current)
+    events: list[EventType] = [SlotSet("language", lang)] if lang != current else []
+    events += opening_events(dispatcher, tracker, domain, lang)
+    refusal = refusal_for(message_text(tracker))
+    if refusal is not None:
+        utter_in(dispatcher, domain, refusal, lang)
+        events.append(FollowupAction("action_listen"))
+    return events, lang, refusal is not None
+
+
 class ActionSetLanguage(Action):
-    """Runs first in every turn: sets the `language` slot by design.md's rules.
+    """Runs first in every turn that is not a question: sets the `language` slot.
 
     During a handoff it relays the message to the consultants instead, and the bot stays
-    silent.
+    silent. Questions skip it: action_answer_question does the same in its single call.
     """
 
     def name(self) -> str:
@@ -52,31 +114,11 @@ class ActionSetLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        events: list[EventType] = []
-        if in_handoff(tracker) and not wants_to_stop(tracker):
-            relayed = await relay_to_consultant(dispatcher, tracker, domain)
-            if relayed is not None:
-                return relayed
-            events.append(SlotSet("handoff_state", None))  # handed back meanwhile
-        text = message_text(tracker)
-        current = tracker.get_slot("language")
-        locked = current if tracker.get_slot("language_locked") else None
-        detected = None
-        if locked is None and text.strip() and not is_button_payload(text):
-            try:
-                detected = await get_webapp().detect_language(text)
-            except WebAppError:
-                log.warning("language detection unavailable; keeping %s", current, exc_info=True)
-        lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
-        if lang != current:
-            events.append(SlotSet("language", lang))
-        events += opening_events(dispatcher, tracker, domain, lang)
-        refusal = refusal_for(text)
-        if refusal is not None:
-            # Whatever intent NLU guessed for it, such a message gets only the refusal.
-            utter_in(dispatcher, domain, refusal, lang)
-            events.append(FollowupAction("action_listen"))
-        return events
+        events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
+        if relayed:
+            return events
+        opened, _, _ = start_turn(dispatcher, tracker, domain, await detect_language(tracker))
+        return events + opened
 
 
 class ActionChooseLanguage(Action):

@@ -21,6 +21,9 @@ def _clean(text: str) -> str:
 class SearchRequest(BaseModel):
     text: str = Field(max_length=MAX_TEXT, description="the user's question")
     lang: Lang | None = Field(default=None, description="reply language; detected if absent")
+    fallback_lang: Lang | None = Field(
+        default=None, description="reply language when it is detected and the text does not tell"
+    )
     sender_id: str = Field(default="", max_length=128)
     channel: str = Field(default="", max_length=32)
     log: bool = Field(default=True, description="record the question for curation")

@@ -34,7 +34,8 @@ async def search(body: SearchRequest, service: SearchDep, detector: DetectorDep,
     """Find the entry answering a question and decide: answer, clarify or no match."""
     snapshot = service.snapshot  # one knowledge base and index for the whole request
     result = await run_in_threadpool(snapshot.searcher.search, body.text)
-    lang = body.lang or detector.detect(body.text) or DEFAULT_LANGUAGE
+    detected = None if body.lang else await run_in_threadpool(detector.detect, body.text)
+    lang = body.lang or detected or body.fallback_lang or DEFAULT_LANGUAGE
     if result.decision is Decision.ANSWER:
         shown = result.candidates[:1]
     elif result.decision is Decision.CLARIFY:
