@@ -1,9 +1,10 @@
 """Handing the conversation to a consultant, relaying to them, and "yes"/"no" in context.
 
-During a handoff (`handoff_state` queued, active or ticket_draft) the bot stays silent:
-`action_set_language`, which runs first in every turn, relays the user's message to the web
-app instead (`relay_to_consultant`). The web app sends the consultants' replies and notices
-back through Rasa's API and resets the slot when the consultant hands the conversation back.
+During a handoff (`handoff_state` queued, active or ticket_draft) the bot stays silent: the
+first action of every turn (`action_set_language`, or `action_answer_question` for questions)
+relays the user's message to the web app instead (`relay_to_consultant`). The web app sends
+the consultants' replies and notices back through Rasa's API and resets the slot when the
+consultant hands the conversation back.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ IN_HANDOFF = ("queued", "active", "ticket_draft")
 TICKET_PROMPTS = {"email": "utter_ticket_ask_email", "message": "utter_ticket_ask_message"}
 
 
-def offer_handoff(dispatcher: CollectingDispatcher) -> list[EventType]:
+def offer_handoff(
+    dispatcher: CollectingDispatcher, domain: dict[str, Any], lang: str
+) -> list[EventType]:
     """Ask whether the user wants a consultant; REST clients see `{"handoff": "offered"}`."""
-    dispatcher.utter_message(response="utter_offer_handoff", json_message={"handoff": OFFERED})
+    utter_in(dispatcher, domain, "utter_offer_handoff", lang, {"handoff": OFFERED})
     return [SlotSet("handoff_state", OFFERED)]
 
 

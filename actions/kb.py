@@ -23,6 +23,13 @@ from actions.context import (
 )
 from actions.handoff import offer_handoff
 from actions.responses import utter_in
+from actions.turn import (
+    detect_language,
+    locked_language,
+    relay_in_handoff,
+    start_turn,
+    undetected_language,
+)
 from actions.webapp import WebAppError, get_webapp
 from bot.responses import fill, variation_for
 
@@ -57,56 +64,88 @@ def choice_payload(entry_id: str) -> str:
 
 
 def no_match(
-    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    lang: str,
+    events: list[EventType],
 ) -> list[EventType]:
     """Admit there is no answer and, once per streak of misses, offer a consultant."""
     misses = float(tracker.get_slot("misses") or 0) + 1
-    dispatcher.utter_message(response="utter_no_match")
+    utter_in(dispatcher, domain, "utter_no_match", lang)
     events = [*events, SlotSet("misses", misses), SlotSet("last_kb_id", None)]
     # A declined offer is not repeated.
     if tracker.get_slot("handoff_state") != "declined":
-        events += offer_handoff(dispatcher)
+        events += offer_handoff(dispatcher, domain, lang)
     return events
 
 
-async def answer_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+async def answer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    domain: dict[str, Any],
+    lang: str | None = None,
 ) -> list[EventType]:
-    """Answer the latest message in `lang`: from the knowledge base, with choices, or a miss."""
-    webapp = get_webapp()
+    """Answer the latest message from the knowledge base, with choices, or admit a miss.
+
+    With `lang` the turn is already open (action_set_language ran); without it the turn is
+    opened here, in the language the web app's search detected in the same request.
+    """
     text = message_text(tracker).strip()
     try:
-        if intent_name(tracker) == "choose_entry":
-            chosen = entity_value(tracker, "kb_entry")
-            entry = await webapp.entry(chosen, lang) if chosen else None
-            if entry is not None:
-                return send_answer(dispatcher, domain, entry, lang)
-        if refusal_for(tracker) is not None:
-            return []  # action_set_language has already refused it
-        if is_button_payload(text):
-            # A stale or forged button (an entry since retired, a made-up payload): there is
-            # no question to search for, so it is a miss like any other.
-            return no_match(dispatcher, tracker, [])
-        result = await webapp.search(text, lang, tracker.sender_id, channel_name(tracker))
+        result = await get_webapp().search(
+            text,
+            lang or locked_language(tracker),
+            tracker.sender_id,
+            channel_name(tracker),
+            fallback_lang=lang or undetected_language(tracker),
+        )
     except WebAppError as exc:
         log.error("knowledge base unavailable: %s", exc)
-        dispatcher.utter_message(response="utter_technical_problem")
-        return []
-
-    question = [SlotSet("last_question", text)]
+        events: list[EventType] = []
+        if lang is None:
+            events, lang, _ = start_turn(dispatcher, tracker, domain, None)
+        utter_in(dispatcher, domain, "utter_technical_problem", lang)
+        return events
+    events = []
+    if lang is None:
+        events, lang, _ = start_turn(dispatcher, tracker, domain, result["lang"])
+    events.append(SlotSet("last_question", text))
     if result["decision"] == "answer":
-        return question + send_answer(dispatcher, domain, result["results"][0], lang)
+        return events + send_answer(dispatcher, domain, result["results"][0], lang)
     if result["decision"] == "clarify":
         buttons = [
             {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]
         ]
-        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-        return [*question, SlotSet("last_kb_id", None)]
-    return no_match(dispatcher, tracker, question)
+        utter_in(dispatcher, domain, "utter_clarify", lang, buttons=buttons)
+        return [*events, SlotSet("last_kb_id", None)]
+    return no_match(dispatcher, tracker, domain, lang, events)
+
+
+async def answer_choice(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+) -> list[EventType]:
+    """The entry picked with a clarification button; a stale or forged one is a miss."""
+    chosen = entity_value(tracker, "kb_entry")
+    try:
+        entry = await get_webapp().entry(chosen, lang) if chosen else None
+    except WebAppError as exc:
+        log.error("knowledge base unavailable: %s", exc)
+        utter_in(dispatcher, domain, "utter_technical_problem", lang)
+        return []
+    if entry is None:
+        # An entry since retired or a made-up payload: nothing to answer, a miss like any other.
+        return no_match(dispatcher, tracker, domain, lang, [])
+    return send_answer(dispatcher, domain, entry, lang)
 
 
 class ActionAnswerQuestion(TracedAction):
-    """Searches the knowledge base and answers, offers choices, or admits it has no answer."""
+    """The whole turn of a question, in one action call and one call to the web app.
+
+    Like action_set_language it relays the message during a handoff and settles the reply
+    language — here from the search's own language detection — then it answers from the
+    knowledge base, offers choices, or admits it has no answer.
+    """
 
     def name(self) -> str:
         return "action_answer_question"
@@ -114,4 +153,25 @@ class ActionAnswerQuestion(TracedAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return await answer_question(dispatcher, tracker, domain, reply_language(tracker))
+        if tracker.latest_action_name == "action_set_language":
+            # Predicted after action_set_language: the turn is already open.
+            lang = reply_language(tracker)
+            if intent_name(tracker) == "choose_entry":
+                return await answer_choice(dispatcher, tracker, domain, lang)
+            return await answer(dispatcher, tracker, domain, lang)
+        events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
+        if relayed:
+            return events
+        text = message_text(tracker).strip()
+        if refusal_for(tracker) is None and not is_button_payload(text):
+            return events + await answer(dispatcher, tracker, domain)
+        opened, lang, refused = start_turn(
+            dispatcher, tracker, domain, await detect_language(tracker)
+        )
+        events += opened
+        if refused:
+            return events
+        if intent_name(tracker) == "choose_entry":
+            return events + await answer_choice(dispatcher, tracker, domain, lang)
+        # Any other payload (a stale or forged button): nothing to search for, a miss.
+        return events + no_match(dispatcher, tracker, domain, lang, [])

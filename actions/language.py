@@ -1,8 +1,7 @@
-"""Choosing the reply language and opening the conversation with the privacy notice."""
+"""Choosing the reply language: every turn that is not a question, and explicit choices."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -10,43 +9,19 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import TracedAction
-from actions.context import (
-    channel_hint,
-    has_personal_data,
-    is_button_payload,
-    message_text,
-    refusal_for,
-    reply_language,
-)
+from actions.context import reply_language
 from actions.control import is_control, is_deliberate_control
-from actions.handoff import in_handoff, relay_to_consultant, wants_to_stop
-from actions.kb import answer_question
+from actions.kb import answer
 from actions.responses import utter_in
-from actions.webapp import WebAppError, get_webapp
+from actions.turn import detect_language, opening_events, relay_in_handoff, start_turn
 from bot.kb.model import LANGUAGES
-from bot.lang import choose_reply_language
-
-log = logging.getLogger(__name__)
-
-
-def opening_events(
-    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
-) -> list[EventType]:
-    """The privacy notice once per conversation, and a warning when personal data shows up."""
-    events: list[EventType] = []
-    if not tracker.get_slot("notice_shown"):
-        utter_in(dispatcher, domain, "utter_privacy_notice", lang)
-        events.append(SlotSet("notice_shown", True))
-    if has_personal_data(tracker):
-        utter_in(dispatcher, domain, "utter_personal_data_warning", lang)
-    return events
 
 
 class ActionSetLanguage(TracedAction):
-    """Runs first in every turn: sets the `language` slot by design.md's rules.
+    """Runs first in every turn that is not a question: sets the `language` slot.
 
     During a handoff it relays the message to the consultants instead, and the bot stays
-    silent.
+    silent. Questions skip it: action_answer_question does the same in its single call.
     """
 
     def name(self) -> str:
@@ -55,33 +30,16 @@ class ActionSetLanguage(TracedAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        events: list[EventType] = []
-        refusal = refusal_for(tracker)
-        if in_handoff(tracker) and not wants_to_stop(tracker) and refusal is None:
-            relayed = await relay_to_consultant(dispatcher, tracker, domain)
-            if relayed is not None:
-                return relayed
-            events.append(SlotSet("handoff_state", None))  # handed back meanwhile
-        text = message_text(tracker)
-        current = tracker.get_slot("language")
-        locked = current if tracker.get_slot("language_locked") else None
-        detected = None
-        if locked is None and refusal is None and not is_button_payload(text):
-            try:
-                detected = await get_webapp().detect_language(text)
-            except WebAppError as exc:
-                log.warning("language detection unavailable; keeping %s: %s", current, exc)
-        lang = choose_reply_language(detected, locked, channel_hint(tracker), current)
-        if lang != current:
-            events.append(SlotSet("language", lang))
-        events += opening_events(dispatcher, tracker, domain, lang)
-        if refusal is not None:
-            # Whatever intent NLU guessed for it, such a message gets only the refusal.
-            utter_in(dispatcher, domain, refusal, lang)
-            events.append(FollowupAction("action_listen"))
-        elif is_control(tracker) and not is_deliberate_control(tracker):
+        events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
+        if relayed:
+            return events
+        opened, lang, refused = start_turn(
+            dispatcher, tracker, domain, await detect_language(tracker)
+        )
+        events += opened
+        if not refused and is_control(tracker) and not is_deliberate_control(tracker):
             # Not a command but a question that sounds like one: answer it, obey nothing.
-            events += await answer_question(dispatcher, tracker, domain, lang)
+            events += await answer(dispatcher, tracker, domain, lang)
             events.append(FollowupAction("action_listen"))
         return events
 
@@ -99,9 +57,6 @@ class ActionChooseLanguage(TracedAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if is_control(tracker) and not is_deliberate_control(tracker):
-            # A question mentioning a language: action_set_language answers it.
-            return await ActionSetLanguage().run(dispatcher, tracker, domain)
         chosen = next(
             (
                 str(e.get("value"))

@@ -21,17 +21,18 @@ def utter_in(
     name: str,
     lang: str,
     json_message: dict[str, Any] | None = None,
+    buttons: list[dict[str, Any]] | None = None,
     **values: str,
 ) -> None:
     """Send response `name` in `lang`, whatever the language slot says right now.
 
     `{placeholders}` in the text are filled from `values`; `json_message` replaces the
-    response's own custom payload.
+    response's own custom payload, `buttons` its own buttons.
     """
     variation = variation_for(domain, name, lang)
     text = variation.get("text")
     dispatcher.utter_message(
         text=fill(text, values) if text else text,
-        buttons=variation.get("buttons"),
+        buttons=buttons or variation.get("buttons"),
         json_message=json_message or variation.get("custom"),
     )

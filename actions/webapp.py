@@ -50,8 +50,17 @@ class WebAppClient:
         except (httpx.HTTPError, ValueError) as exc:
             raise WebAppError(f"GET {path} failed: {type(exc).__name__} {exc}") from exc
 
-    async def search(self, text: str, lang: str, sender_id: str, channel: str) -> dict[str, Any]:
-        body = {"text": text, "lang": lang, "sender_id": sender_id, "channel": channel}
+    async def search(
+        self,
+        text: str,
+        lang: str | None,
+        sender_id: str,
+        channel: str,
+        fallback_lang: str | None = None,
+    ) -> dict[str, Any]:
+        """Search; with `lang` None the web app detects the reply language (result "lang")."""
+        body = {"text": text, "lang": lang, "sender_id": sender_id, "channel": channel,
+                "fallback_lang": fallback_lang}  # fmt: skip
         return await self._post("/api/search", body)
 
     async def entry(self, entry_id: str, lang: str) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,20 @@ TELEGRAM_VARIABLES = (
 """Read by credentials.yml; empty ones leave the Telegram channel disabled."""
 QUIET_RASA = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Rasa reports telemetry and errors to the internet unless told not to; we never let it."""
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+        "VECLIB_MAXIMUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
+    )
+}  # fmt: skip
+"""Math libraries' thread pools, per process unless set in the environment.
+
+Each process serves one small request at a time per core; with the libraries' default (one
+thread per core in every process) the processes oversubscribe the cores and a search costs
+several times its single-thread CPU time under load.
+"""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class StackError(RuntimeError):
@@ -173,6 +188,7 @@ class StackConfig:
         )
         telegram = {name: os.environ.get(name, "") for name in TELEGRAM_VARIABLES}
         return {
+            **ONE_THREAD,
             **os.environ,
             **telegram,
             "FAQ_VAR_DIR": str(self.var_dir),
@@ -207,6 +223,8 @@ class Stack:
         self.config = config
         self.model = model
         self.processes: list[_Process] = []
+        self._hurry = False
+        """Set by a signal arriving while stopping: skip the remaining grace periods."""
 
     def _specs(self) -> dict[str, tuple[list[str], str]]:
         """Command line and health URL of each process, in start order."""
@@ -225,10 +243,8 @@ class Stack:
             ),
             "actions": (
                 [
-                    app_python, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(c.actions_port),
-                    # rasa-sdk spells this flag with an underscore (Rasa does not).
-                    "--logging-config_file", LOGGING_CONFIG,
+                    app_python, "-m", "actions.server", "--port", str(c.actions_port),
+                    "--logging-config-file", LOGGING_CONFIG,
                 ],
                 f"{c.actions_url}/health",
             ),
@@ -284,23 +300,48 @@ class Stack:
     def dead(self) -> _Process | None:
         return next((p for p in self.processes if p.popen.poll() is not None), None)
 
-    @staticmethod
-    def _terminate(proc: _Process) -> None:
-        if proc.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
+    def _terminate(self, proc: _Process, grace: float = 15.0) -> None:
+        """SIGTERM to the process group, SIGKILL after `grace` seconds (at once when hurried)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if proc.popen.poll() is None:
                 os.killpg(proc.popen.pid, signal.SIGTERM)
-        try:
-            proc.popen.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
+        deadline = time.monotonic() + grace
+        while proc.popen.poll() is None and time.monotonic() < deadline and not self._hurry:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(timeout=0.1)
+        if proc.popen.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(proc.popen.pid, signal.SIGKILL)
             proc.popen.wait()
 
     def stop(self) -> None:
-        """Stop every process: SIGTERM, then SIGKILL after a grace period."""
-        for proc in reversed(self.processes):
-            self._terminate(proc)
-        self.processes.clear()
+        """Stop every process: SIGTERM, then SIGKILL after a grace period.
+
+        Nothing interrupts this: a SIGINT or SIGTERM arriving meanwhile (Ctrl-C pressed twice,
+        a supervisor's TERM just after a child died) only cuts the grace periods short, so no
+        child is left holding its port.
+        """
+        with self._signals_hurry():
+            for proc in reversed(self.processes):
+                self._terminate(proc)
+            self.processes.clear()
+
+    @contextlib.contextmanager
+    def _signals_hurry(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # only the main thread receives signals
+            return
+
+        def hurry(signum: int, frame: object) -> None:
+            self._hurry = True
+
+        previous = {sig: signal.signal(sig, hurry) for sig in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self._hurry = False
 
     def stop_one(self, name: str) -> None:
         """Stop one process, as an outage would (tests)."""
@@ -334,12 +375,25 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    # Once: a second signal before Stack.stop() takes over must not interrupt the clean-up.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
+def install_stop_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop `run`.
+
+    Both explicitly: the children run in their own sessions, so a SIGTERM to us must stop them
+    too, and a shell starts background jobs (`nohup`, `setsid … &`, CI runners) with SIGINT
+    ignored, which Python then leaves ignored.
+    """
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _interrupt)
+
+
 def cmd_run() -> int:
-    # The children run in their own sessions, so a SIGTERM to us must stop them too.
-    signal.signal(signal.SIGTERM, _interrupt)
+    install_stop_signals()
     config = StackConfig.from_env()
     model = train_if_needed()
     stack = Stack(config, model)

@@ -53,8 +53,16 @@ class LanguageDetector:
 
         ours = [getattr(Language, name) for name in _OURS]
         others = [getattr(Language, name) for name in _OTHER if hasattr(Language, name)]
-        self._ours = LanguageDetectorBuilder.from_languages(*ours).build()
-        self._all = LanguageDetectorBuilder.from_languages(*ours, *others).build()
+        # Loaded now, not on the first detection: that takes seconds (tens on a busy machine),
+        # which would land on a user's question after every start of the web app.
+        self._ours = (
+            LanguageDetectorBuilder.from_languages(*ours).with_preloaded_language_models().build()
+        )
+        self._all = (
+            LanguageDetectorBuilder.from_languages(*ours, *others)
+            .with_preloaded_language_models()
+            .build()
+        )
 
     def detect(self, text: str) -> str | None:
         """The reply language for `text`, or None when the text does not tell.

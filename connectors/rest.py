@@ -35,6 +35,9 @@ from bot.inbound import (
     input_channel,
     sender_id,
 )
+from connectors import rasa_runtime
+
+rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
 
 log = logging.getLogger(__name__)
 

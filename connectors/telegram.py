@@ -46,8 +46,10 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.inbound import channel_id, inbound_message, sender_id
 from bot.log_redaction import hide_in_logs
+from connectors import rasa_runtime
 from connectors.telegram_format import html_parts
 
+rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
 log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org"

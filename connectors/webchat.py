@@ -39,7 +39,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.inbound import client_metadata, inbound_message, sender_id
+from connectors import rasa_runtime
 
+rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
 log = logging.getLogger(__name__)
 
 SECRET_VARIABLE = "WEBCHAT_SESSION_SECRET"

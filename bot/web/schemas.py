@@ -36,6 +36,9 @@ Message = Annotated[Text, AfterValidator(_clean)]
 class SearchRequest(BaseModel):
     text: Message = Field(max_length=MAX_TEXT, description="the user's question")
     lang: Lang | None = Field(default=None, description="reply language; detected if absent")
+    fallback_lang: Lang | None = Field(
+        default=None, description="reply language when it is detected and the text does not tell"
+    )
     sender_id: Text = Field(default="", max_length=MAX_SENDER_CHARS)
     channel: Text = Field(default="", max_length=MAX_CHANNEL_CHARS)
     log: bool = Field(default=True, description="record the question for curation")

@@ -38,7 +38,8 @@ def search(body: SearchRequest, service: SearchDep, detector: DetectorDep, db: D
     started = time.perf_counter()
     result = snapshot.searcher.search(body.text)
     seconds = time.perf_counter() - started
-    lang = body.lang or detector.detect(body.text) or DEFAULT_LANGUAGE
+    detected = None if body.lang else detector.detect(body.text)
+    lang = body.lang or detected or body.fallback_lang or DEFAULT_LANGUAGE
     metrics.searched(lang, body.channel, result.decision.value, seconds, counted=body.log)
     if result.decision is Decision.ANSWER:
         shown = result.candidates[:1]

@@ -73,6 +73,17 @@ def test_search_detects_the_language_when_not_given(client):
     assert body["lang"] == "uk"
 
 
+@pytest.mark.parametrize(
+    ("text", "fallback", "lang"),
+    [("PESEL", "uk", "uk"), ("скільки коштує карта побиту?", "pl", "uk")],
+)
+def test_search_uses_the_fallback_language_only_when_the_text_does_not_tell(
+    client, text, fallback, lang
+):
+    body = client.post("/api/search", json={"text": text, "fallback_lang": fallback}).json()
+    assert body["lang"] == lang
+
+
 def test_no_match_offers_nothing(client):
     body = client.post("/api/search", json={"text": "Jaka jutro pogoda w Krakowie?"}).json()
     assert body["decision"] == "no_match" and body["results"] == []
