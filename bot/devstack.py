@@ -159,7 +159,8 @@ class StackConfig:
     redis_url: str = ""
     """Rasa's lock store; in memory (one Rasa server only) when empty."""
     redis_prefix: str = "faq"
-    """Prefix of the lock store's keys (letters and digits), so stacks can share a Redis."""
+    """Prefix of the lock store's keys and the web chat's channel (letters and digits), so
+    stacks can share a Redis."""
     backends: list[Backend] = field(default_factory=list)
     """The ports each copy listens on: the public ones for a single copy, else free ones."""
     rasa_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
@@ -196,6 +197,7 @@ class StackConfig:
             tracker_url=env.get("TRACKER_STORE_URL", ""),
             replicas=int(env.get("REPLICAS") or 1),
             redis_url=env.get("REDIS_URL", ""),
+            redis_prefix=env.get("REDIS_PREFIX") or "faq",
         )
 
     @classmethod
@@ -248,6 +250,8 @@ class StackConfig:
             "FAQ_INTERNAL_TOKEN": self.internal_token,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
+            "REDIS_URL": self.redis_url,
+            "REDIS_PREFIX": self.redis_prefix,  # read by connectors/webchat.py too
             **lock_store_env(self.redis_url, self.redis_prefix),
             **QUIET_RASA,
             **self.extra_env,

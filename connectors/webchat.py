@@ -11,11 +11,15 @@ the widget expects:
   `{"custom": {...}}` for machine-readable payloads, which the widget does not display.
 
 Replies go to the session's room, so every tab and every reconnection of a session gets them.
+With `REDIS_URL` set (several Rasa servers), rooms span the servers through Redis: a reply or
+a consultant's message sent by any server reaches the session's socket on whichever server
+holds it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,7 +29,7 @@ from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +99,13 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS is left to Rasa's --cors option: the widget's page is on another origin.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        redis_url = os.environ.get("REDIS_URL", "")
+        rooms = (
+            AsyncRedisManager(redis_url, channel=f"{os.environ.get('REDIS_PREFIX', 'faq')}:webchat")
+            if redis_url
+            else None
+        )
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=rooms)
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
 
