@@ -440,7 +440,11 @@ def _interrupt(signum: int, frame: object) -> None:
 def cmd_run() -> int:
     # The children run in their own sessions, so a SIGTERM to us must stop them too.
     signal.signal(signal.SIGTERM, _interrupt)
-    config = StackConfig.from_env()
+    try:
+        config = StackConfig.from_env()
+    except StackError as exc:  # a setting that cannot work: say which, before training
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     model = train_if_needed()
     stack = Stack(config, model)
     try:
