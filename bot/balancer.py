@@ -55,8 +55,13 @@ def nginx_conf(
     state_dir: Path,
     log_dir: Path,
     listen_host: str = LISTEN_HOST,
+    user: str = "",
 ) -> str:
-    """nginx.conf for `nginx -p state_dir -c <file> -e <log>` run by an ordinary user."""
+    """nginx.conf for `nginx -p state_dir -c <file> -e <log>`.
+
+    `user` runs the workers as that user when nginx is started by root (whose workers would
+    otherwise be `nobody`, unable to write request bodies into a private `state_dir`).
+    """
     temp = "".join(
         f"  {kind}_temp_path {state_dir / kind};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -67,7 +72,7 @@ def nginx_conf(
         '      proxy_set_header Connection "";\n'
     )
     return (
-        "worker_processes 1;\n"
+        (f"user {user};\n" if user else "") + "worker_processes 1;\n"
         f"pid {state_dir / 'nginx.pid'};\n"
         f"error_log {log_dir / 'nginx-error.log'} warn;\n"
         "events { worker_connections 4096; }\n"

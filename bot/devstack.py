@@ -338,7 +338,13 @@ class Stack:
         conf = state / "nginx.conf"
         conf.write_text(
             nginx_conf(
-                c.backends, c.rasa_port, c.actions_port, c.web_port, state, c.var_dir / "log"
+                c.backends,
+                c.rasa_port,
+                c.actions_port,
+                c.web_port,
+                state,
+                c.var_dir / "log",
+                user="root" if os.geteuid() == 0 else "",
             ),
             encoding="utf-8",
         )

@@ -78,6 +78,28 @@ class WebChatOutput(OutputChannel):
         await self._emit(recipient_id, {"custom": json_message})
 
 
+class TurnOutput(WebChatOutput):
+    """Holds a turn's replies until Rasa has stored the turn, then sends them.
+
+    Rasa sends a reply as soon as an action produces it and saves the conversation at the end
+    of the turn; a server that died in between would have shown the user an answer to a
+    message its conversation never recorded. Held back, a reply shown is a turn stored (as on
+    the REST channel), and a user who got nothing can safely send the message again.
+    """
+
+    def __init__(self, sio: AsyncServer, event: str):
+        super().__init__(sio, event)
+        self._held: list[tuple[str, dict[str, Any]]] = []
+
+    async def _emit(self, session_id: str, payload: dict[str, Any]) -> None:
+        self._held.append((session_id, payload))
+
+    async def flush(self) -> None:
+        held, self._held = self._held, []
+        for session_id, payload in held:
+            await super()._emit(session_id, payload)
+
+
 class WebChatInput(InputChannel):
     """socket.io input for the web chat widget."""
 
@@ -133,14 +155,16 @@ class WebChatInput(InputChannel):
             # A reconnected socket may not have re-requested its session yet.
             await sio.enter_room(sid, session_id)
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+            output = TurnOutput(sio, "bot_uttered")
             await on_new_message(
                 UserMessage(
                     message[:MAX_MESSAGE_CHARS],
-                    WebChatOutput(sio, "bot_uttered"),
+                    output,
                     session_id,
                     input_channel=self.name(),
                     metadata=metadata,
                 )
             )
+            await output.flush()
 
         return blueprint
