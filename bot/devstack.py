@@ -4,6 +4,9 @@ Three processes: the Rasa server (.venv-rasa), the action server and the web app
 `python -m bot.devstack run` validates the knowledge base, trains the Rasa model when its
 inputs changed (and only then), starts the three, waits until each answers, prints the URLs,
 and stops them all on Ctrl-C or as soon as one of them dies. Logs go to `var/log/`.
+
+With `REPLICAS=N` (N > 1, PostgreSQL and Redis required) it starts N of each on private ports
+and nginx on the public ones in front of them (bot/balancer.py).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,9 +26,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
+from bot.balancer import Backend, nginx_conf
 from bot.settings import ROOT
 
 RASA_VENV = ROOT / ".venv-rasa"
@@ -59,8 +65,41 @@ several times its single-thread CPU time under load.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+NGINX = "nginx"
+"""The balancer's name: `nginx` on PATH, else Debian's /usr/sbin/nginx."""
+
+
 class StackError(RuntimeError):
     """A process of the stack failed to start or died."""
+
+
+def lock_store_env(redis_url: str, prefix: str) -> dict[str, str]:
+    """endpoints.yml's `lock_store` settings: Redis at `redis_url`, else in memory.
+
+    Rasa's in-memory lock store serialises a conversation's messages within one server only;
+    the Redis one does it across every server sharing the tracker store.
+    """
+    if not redis_url:
+        return {
+            "LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "", "LOCK_STORE_PORT": "6379",
+            "LOCK_STORE_DB": "0", "LOCK_STORE_PASSWORD": "", "LOCK_STORE_PREFIX": prefix,
+        }  # fmt: skip
+    url = urlsplit(redis_url)
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": url.hostname or "127.0.0.1",
+        "LOCK_STORE_PORT": str(url.port or 6379),
+        "LOCK_STORE_DB": url.path.strip("/") or "0",
+        "LOCK_STORE_PASSWORD": url.password or "",
+        "LOCK_STORE_PREFIX": prefix,
+    }
+
+
+def nginx_binary() -> str:
+    found = shutil.which(NGINX) or shutil.which(NGINX, path="/usr/sbin:/usr/local/sbin")
+    if found is None:
+        raise StackError("REPLICAS > 1 needs nginx (apt-get install nginx)")
+    return found
 
 
 def free_port() -> int:
@@ -132,12 +171,38 @@ class StackConfig:
     database_url: str = ""
     tracker_url: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
+    replicas: int = 1
+    """Copies of each process; above one, nginx balances them on the ports above."""
+    redis_url: str = ""
+    """Rasa's lock store; in memory (one Rasa server only) when empty."""
+    redis_prefix: str = "faq"
+    """Prefix of the lock store's keys and the web chat's channel (letters and digits), so
+    stacks can share a Redis."""
+    backends: list[Backend] = field(default_factory=list)
+    """The ports each copy listens on: the public ones for a single copy, else free ones."""
     rasa_token: str = field(default_factory=lambda: _secret("RASA_AUTH_TOKEN"))
     """Guards Rasa's HTTP API, which the web app uses to send consultants' messages."""
     internal_token: str = field(default_factory=lambda: _secret("FAQ_INTERNAL_TOKEN"))
     """Guards the web app's internal handoff API, which the action server uses."""
     session_secret: str = field(default_factory=lambda: _secret("WEBCHAT_SESSION_SECRET"))
     """Signs web chat session ids; every Rasa server of a stack shares it."""
+
+    def __post_init__(self) -> None:
+        if self.replicas < 1:
+            raise StackError(f"REPLICAS must be at least 1, not {self.replicas}")
+        if self.replicas > 1:
+            # Each copy keeps state that only a shared server makes common: the web apps'
+            # database and Rasa's trackers (PostgreSQL), and Rasa's conversation locks (Redis).
+            if not self.database_url.startswith(("postgresql", "postgres:")):
+                raise StackError("REPLICAS > 1 needs DATABASE_URL=postgresql://...")
+            if not self.redis_url:
+                raise StackError("REPLICAS > 1 needs REDIS_URL=redis://host:6379/<db>")
+        if not self.backends:
+            self.backends = (
+                [Backend(self.rasa_port, self.actions_port, self.web_port)]
+                if self.replicas == 1
+                else [Backend(free_port(), free_port(), free_port()) for _ in range(self.replicas)]
+            )
 
     @classmethod
     def from_env(cls) -> StackConfig:
@@ -149,6 +214,9 @@ class StackConfig:
             var_dir=Path(env.get("FAQ_VAR_DIR", ROOT / "var")),
             database_url=env.get("DATABASE_URL", ""),
             tracker_url=env.get("TRACKER_STORE_URL", ""),
+            replicas=int(env.get("REPLICAS") or 1),
+            redis_url=env.get("REDIS_URL", ""),
+            redis_prefix=env.get("REDIS_PREFIX") or "faq",
         )
 
     @classmethod
@@ -203,6 +271,9 @@ class StackConfig:
             "WEBCHAT_SESSION_SECRET": self.session_secret,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
+            "REDIS_URL": self.redis_url,
+            "REDIS_PREFIX": self.redis_prefix,  # read by connectors/webchat.py too
+            **lock_store_env(self.redis_url, self.redis_prefix),
             **QUIET_RASA,
             **self.extra_env,
         }
@@ -217,7 +288,11 @@ class _Process:
 
 
 class Stack:
-    """The three processes of the assistant."""
+    """The three processes of the assistant (N of each and nginx with `replicas` > 1).
+
+    Processes are named `webapp`, `actions` and `rasa`; with replicas, `webapp-1`,
+    `webapp-2`, … and `nginx`.
+    """
 
     def __init__(self, config: StackConfig, model: Path):
         self.config = config
@@ -229,36 +304,78 @@ class Stack:
     def _specs(self) -> dict[str, tuple[list[str], str]]:
         """Command line and health URL of each process, in start order."""
         c = self.config
+        specs: dict[str, tuple[list[str], str]] = {}
+        for number, backend in enumerate(c.backends, start=1):
+            suffix = f"-{number}" if c.replicas > 1 else ""
+            for name, spec in self._backend_specs(backend).items():
+                specs[name + suffix] = spec
+        if c.replicas > 1:
+            specs["nginx"] = (
+                [
+                    nginx_binary(), "-p", str(self._nginx_dir()), "-c", str(self._nginx_conf()),
+                    "-e", str(c.var_dir / "log" / "nginx-error.log"), "-g", "daemon off;",
+                ],
+                f"{c.web_url}/health",
+            )  # fmt: skip
+        return specs
+
+    def _backend_specs(self, backend: Backend) -> dict[str, tuple[list[str], str]]:
+        """Command lines and health URLs of one copy of the three processes."""
+        c = self.config
         app_python = str(APP_VENV / "bin" / "python")
         return {
             "webapp": (
                 [
                     app_python, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
-                    "--host", "127.0.0.1", "--port", str(c.web_port),
+                    "--host", "127.0.0.1", "--port", str(backend.web_port),
                     "--log-config", LOGGING_CONFIG,
                     # The app alone decides whose X-Forwarded-For to believe (FAQ_TRUSTED_PROXIES).
                     "--no-proxy-headers",
                 ],
-                f"{c.web_url}/health",
+                f"http://127.0.0.1:{backend.web_port}/health",
             ),
             "actions": (
                 [
-                    app_python, "-m", "actions.server", "--port", str(c.actions_port),
+                    app_python, "-m", "actions.server", "--port", str(backend.actions_port),
                     "--logging-config-file", LOGGING_CONFIG,
                 ],
-                f"{c.actions_url}/health",
+                f"http://127.0.0.1:{backend.actions_port}/health",
             ),
             "rasa": (
                 [
                     str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(self.model),
-                    "--port", str(c.rasa_port), "--interface", "127.0.0.1",
+                    "--port", str(backend.rasa_port), "--interface", "127.0.0.1",
                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
                     "--cors", "*", "--enable-api", "--auth-token", c.rasa_token,
                     "--logging-config-file", LOGGING_CONFIG,
                 ],
-                f"{c.rasa_url}/",
+                f"http://127.0.0.1:{backend.rasa_port}/",
             ),
         }  # fmt: skip
+
+    def _nginx_dir(self) -> Path:
+        return self.config.var_dir / "nginx"
+
+    def _nginx_conf(self) -> Path:
+        """Write the balancer's configuration for this stack's ports; its path."""
+        c = self.config
+        state = self._nginx_dir()
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (state / kind).mkdir(parents=True, exist_ok=True)
+        conf = state / "nginx.conf"
+        conf.write_text(
+            nginx_conf(
+                c.backends,
+                c.rasa_port,
+                c.actions_port,
+                c.web_port,
+                state,
+                c.var_dir / "log",
+                user="root" if os.geteuid() == 0 else "",
+            ),
+            encoding="utf-8",
+        )
+        return conf
 
     def _spawn(self, name: str) -> _Process:
         cmd, health = self._specs()[name]
@@ -394,25 +511,37 @@ def install_stop_signals() -> None:
 
 def cmd_run() -> int:
     install_stop_signals()
-    config = StackConfig.from_env()
+    try:
+        config = StackConfig.from_env()
+    except StackError as exc:  # a setting that cannot work: say which, before training
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     model = train_if_needed()
     stack = Stack(config, model)
     try:
-        print("Starting the web app, the action server and the Rasa server…", flush=True)
+        copies = f"{config.replicas} copies of " if config.replicas > 1 else ""
+        print(f"Starting {copies}the web app, the action server and the Rasa server…", flush=True)
         stack.start()
         print(
             "\nThe assistant is running:\n"
             f"  web app and chat page  {config.web_url}/\n"
             f"  Rasa REST channel      {config.rasa_url}/webhooks/rest/webhook\n"
             f"  action server          {config.actions_url}/health\n"
-            f"  logs                   {config.var_dir / 'log'}/\n"
+            + (f"  replicas               {config.replicas}, behind nginx\n" if copies else "")
+            + f"  logs                   {config.var_dir / 'log'}/\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )
-        while (dead := stack.dead()) is None:
-            time.sleep(1)
-        print(f"\n{dead.name} died; stopping. Last lines of {dead.log}:\n{_tail(dead.log)}")
-        return 1
+        while True:
+            while (dead := stack.dead()) is None:
+                time.sleep(1)
+            if config.replicas == 1 or dead.name == "nginx":
+                print(f"\n{dead.name} died; stopping. Last lines of {dead.log}:\n{_tail(dead.log)}")
+                return 1
+            # The other copies serve meanwhile: bring this one back as a supervisor would.
+            print(f"\n{dead.name} died; restarting it. See {dead.log}", flush=True)
+            stack.processes.remove(dead)
+            stack.start_one(dead.name)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)
         return 0
@@ -440,6 +569,7 @@ def cmd_rasa_test() -> int:
             **QUIET_RASA,
             "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook",
             "TRACKER_STORE_URL": "sqlite://",
+            **lock_store_env("", "faq"),
         },
     )  # fmt: skip
     return 0

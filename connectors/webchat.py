@@ -19,6 +19,10 @@ conversation. A session id the server did not sign — someone else's chat id, a
 malformed one — is replaced by a fresh one in `session_confirm`, which the widget adopts; a
 message with such an id starts its own conversation. The conversation's sender id is
 `webchat:<id>` (see `bot.inbound`).
+
+With `REDIS_URL` set (several Rasa servers), rooms span the servers through Redis: a reply or
+a consultant's message sent by any server reaches the session's socket on whichever server
+holds it.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from rasa.core.channels.socketio import SocketBlueprint
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 
 from bot.inbound import client_metadata, inbound_message, sender_id
 from connectors import rasa_runtime
@@ -114,6 +118,28 @@ class WebChatOutput(OutputChannel):
         await self._emit(recipient_id, {"custom": json_message})
 
 
+class TurnOutput(WebChatOutput):
+    """Holds a turn's replies until Rasa has stored the turn, then sends them.
+
+    Rasa sends a reply as soon as an action produces it and saves the conversation at the end
+    of the turn; a server that died in between would have shown the user an answer to a
+    message its conversation never recorded. Held back, a reply shown is a turn stored (as on
+    the REST channel), and a user who got nothing can safely send the message again.
+    """
+
+    def __init__(self, sio: AsyncServer, event: str):
+        super().__init__(sio, event)
+        self._held: list[tuple[str, dict[str, Any]]] = []
+
+    async def _emit(self, session_id: str, payload: dict[str, Any]) -> None:
+        self._held.append((session_id, payload))
+
+    async def flush(self) -> None:
+        held, self._held = self._held, []
+        for session_id, payload in held:
+            await super()._emit(session_id, payload)
+
+
 class WebChatInput(InputChannel):
     """socket.io input for the web chat widget."""
 
@@ -141,7 +167,13 @@ class WebChatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # CORS is left to Rasa's --cors option: the widget's page is on another origin.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        redis_url = os.environ.get("REDIS_URL", "")
+        rooms = (
+            AsyncRedisManager(redis_url, channel=f"{os.environ.get('REDIS_PREFIX', 'faq')}:webchat")
+            if redis_url
+            else None
+        )
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], client_manager=rooms)
         self.sio = sio
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
 
@@ -175,14 +207,16 @@ class WebChatInput(InputChannel):
             text, metadata = inbound_message(
                 data.get("message"), client_metadata(data.get("metadata"))
             )
+            output = TurnOutput(sio, "bot_uttered")
             await on_new_message(
                 UserMessage(
                     text,
-                    WebChatOutput(sio, "bot_uttered"),
+                    output,
                     self.sessions.room(session_id),
                     input_channel=self.name(),
                     metadata=metadata,
                 )
             )
+            await output.flush()
 
         return blueprint

@@ -1,9 +1,11 @@
 """Messages through the running stack under concurrent users: REST and the web chat's socket.io.
 
-Run: `.venv/bin/python -m bot.bench.load` (part of `make bench`). Starts its own stack on free
-ports (or measures a running one with `--url`). Each simulated user opens a new conversation
-and asks the dev set's in-scope questions one after another, each as soon as the previous one
-is answered (no think time: the worst case for the server). Reported per number of users:
+Run: `.venv/bin/python -m bot.bench.load` (part of `make bench`). Starts its own stacks on free
+ports — one copy of each process on SQLite (the zero-setup default), then `REPLICAS=2` behind
+nginx on PostgreSQL (a database of its own) and Redis — or measures a running one with `--url`.
+Each simulated user holds realistic conversations: `TURNS` of the dev set's in-scope questions
+in a fresh conversation (a new sender), then another, each question as soon as the previous
+one is answered (no think time: the worst case for the server). Reported per number of users:
 latency p50/p95/p99 of one message (request to complete reply), throughput (answered messages
 per second of wall time) and errors (non-200, empty replies, time-outs).
 
@@ -18,7 +20,9 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import queue
+import subprocess
 import tempfile
 import threading
 import time
@@ -37,6 +41,10 @@ from bot.settings import ROOT
 
 QUIET_S = 2.0
 TIMEOUT_S = 60.0
+TURNS = 5
+"""Questions per conversation: a user asks a few things, not hundreds."""
+POSTGRES = "postgresql://127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 @dataclass
@@ -47,8 +55,9 @@ class Tally:
     errors: int = 0
     wall_s: float = 0.0
 
-    def summary(self, users: int) -> dict[str, object]:
+    def summary(self, users: int, replicas: int) -> dict[str, object]:
         return {
+            "replicas": replicas,
             "users": users,
             "messages": len(self.ms) + self.errors,
             "errors": self.errors,
@@ -64,11 +73,18 @@ def user_questions(questions: list[str], user: int, count: int) -> list[str]:
     return [questions[(start + i) % len(questions)] for i in range(count)]
 
 
+def messages_per_user(total: int, users: int) -> int:
+    """About `total / users`, in whole conversations."""
+    return max(round(total / users / TURNS), 1) * TURNS
+
+
 async def _rest_user(
     client: httpx.AsyncClient, endpoint: str, texts: list[str], tally: Tally
 ) -> None:
-    sender = f"bench-{uuid.uuid4().hex[:12]}"
-    for text in texts:
+    sender = ""
+    for turn, text in enumerate(texts):
+        if turn % TURNS == 0:
+            sender = f"bench-{uuid.uuid4().hex[:12]}"
         started = time.perf_counter()
         try:
             response = await client.post(endpoint, json={"sender": sender, "message": text})
@@ -103,20 +119,27 @@ def _socketio_user(url: str, texts: list[str], tally: Tally, lock: threading.Loc
 
     inbox: queue.Queue[dict[str, Any]] = queue.Queue()
     confirmed: queue.Queue[str] = queue.Queue()
-    session = uuid.uuid4().hex
     sio = socketio.Client(reconnection=False)
     sio.on("bot_uttered", lambda m: inbox.put({**m, "_at": time.perf_counter()}))
     sio.on("session_confirm", confirmed.put)
     try:
         sio.connect(url, transports=["websocket"], socketio_path="/socket.io", wait_timeout=30)
-        sio.emit("session_request", {"session_id": session})
-        confirmed.get(timeout=30)
     except Exception:  # a user who cannot connect is one error per message it would send
         with lock:
             tally.errors += len(texts)
         return
     try:
-        for text in texts:
+        session = ""
+        for turn, text in enumerate(texts):
+            if turn % TURNS == 0:  # a fresh conversation, as after a page reload
+                session = uuid.uuid4().hex
+                sio.emit("session_request", {"session_id": session})
+                try:
+                    confirmed.get(timeout=30)
+                except queue.Empty:
+                    with lock:
+                        tally.errors += len(texts) - turn
+                    return
             started = time.perf_counter()
             sio.emit("user_uttered", {"message": text, "session_id": session, "metadata": {}})
             last = None
@@ -157,13 +180,40 @@ def socketio_run(url: str, questions: list[str], users: int, per_user: int) -> T
 
 
 @contextlib.contextmanager
-def rasa_url(url: str | None) -> Iterator[str]:
+def _database(replicas: int) -> Iterator[str]:
+    """A PostgreSQL database of its own for several replicas; SQLite (empty URL) for one."""
+    if replicas == 1:
+        yield ""
+        return
+    name = f"faq_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", "-h", "127.0.0.1", name], check=True)
+    try:
+        yield f"{POSTGRES}/{name}"
+    finally:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "--force", name], check=False)
+
+
+@contextlib.contextmanager
+def rasa_url(url: str | None, replicas: int = 1) -> Iterator[str]:
     """A running stack's Rasa URL: the given one, or a fresh stack on free ports."""
     if url:
         yield url
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(StackConfig.ephemeral(Path(tmp)), train_if_needed())
+    with tempfile.TemporaryDirectory() as tmp, _database(replicas) as database_url:
+        config = StackConfig.ephemeral(
+            Path(tmp),
+            database_url=database_url,
+            replicas=replicas,
+            redis_url=os.environ.get("REDIS_URL", REDIS_URL) if replicas > 1 else "",
+            redis_prefix=f"bench{uuid.uuid4().hex[:8]}",
+        )
+        if database_url:
+            from bot.db import Database
+
+            database = Database(database_url)  # the schema once, before N web apps start
+            database.upgrade()
+            database.dispose()
+        stack = Stack(config, train_if_needed())
         with stack.running():
             yield stack.config.rasa_url
 
@@ -171,30 +221,41 @@ def rasa_url(url: str | None) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", help="Rasa server of a running stack (default: start one)")
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--messages", type=int, default=200, help="per level, spread over users")
+    parser.add_argument(
+        "--messages", type=int, default=200, help="per level, in conversations of 5, over users"
+    )
     parser.add_argument("--socketio-users", type=int, default=50)
-    parser.add_argument("--socketio-messages", type=int, default=150)
+    parser.add_argument("--socketio-messages", type=int, default=250)
     parser.add_argument("--questions", default=str(ROOT / "tests" / "eval" / "dev.jsonl"))
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "load.json"))
     args = parser.parse_args(argv)
 
     questions = [q.text for q in read_questions(Path(args.questions)) if q.expected]
-    report: dict[str, object] = {"machine": machine(), "rest": [], "socketio": []}
-    with rasa_url(args.url) as url:
-        asyncio.run(rest_run(url, questions, 5, 4))  # warm-up: models, connections, trackers
-        for users in args.users:
-            per_user = max(args.messages // users, 1)
-            summary = asyncio.run(rest_run(url, questions, users, per_user)).summary(users)
-            report["rest"].append(summary)  # type: ignore[attr-defined]
-            print("REST", json.dumps(summary), flush=True)
-        users = args.socketio_users
-        per_user = max(args.socketio_messages // users, 1)
-        summary = socketio_run(url, questions, users, per_user).summary(users)
-        report["socketio"].append(summary)  # type: ignore[attr-defined]
-        print("socket.io", json.dumps(summary), flush=True)
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "turns": TURNS,
+        "load_before": os.getloadavg()[0],
+        "rest": [],
+        "socketio": [],
+    }
+    for replicas in [1] if args.url else args.replicas:
+        with rasa_url(args.url, replicas) as url:
+            asyncio.run(rest_run(url, questions, 5, 4))  # warm-up: models, connections
+            for users in args.users:
+                per_user = messages_per_user(args.messages, users)
+                tally = asyncio.run(rest_run(url, questions, users, per_user))
+                report["rest"].append(tally.summary(users, replicas))
+                print("REST", json.dumps(report["rest"][-1]), flush=True)
+            users = args.socketio_users
+            per_user = messages_per_user(args.socketio_messages, users)
+            tally = socketio_run(url, questions, users, per_user)
+            report["socketio"].append(tally.summary(users, replicas))
+            print("socket.io", json.dumps(report["socketio"][-1]), flush=True)
+    report["load_after"] = os.getloadavg()[0]
     write_json(args.out, report)
-    errors = sum(int(r["errors"]) for r in [*report["rest"], *report["socketio"]])  # type: ignore[misc]
+    errors = sum(int(r["errors"]) for r in [*report["rest"], *report["socketio"]])
     return 1 if errors else 0
 
 

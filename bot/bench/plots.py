@@ -45,10 +45,15 @@ def quality_plot(quality: dict[str, Any], path: Path) -> None:
 def load_plot(load: dict[str, Any], path: Path) -> None:
     plt = _pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    rest = [r for r in load["rest"] if r["ms"]]
-    users = [r["users"] for r in rest]
-    for key in ("p50", "p95", "p99"):
-        left.plot(users, [r["ms"][key] for r in rest], marker="o", label=f"REST {key}")
+    users: list[int] = []
+    for replicas in sorted({r.get("replicas", 1) for r in load["rest"]}):
+        rest = [r for r in load["rest"] if r["ms"] and r.get("replicas", 1) == replicas]
+        users = sorted({*users, *(r["users"] for r in rest)})
+        label = f"REST, {replicas} cop{'y' if replicas == 1 else 'ies'}"
+        x = [r["users"] for r in rest]
+        for key, style in (("p50", ":"), ("p95", "-"), ("p99", "--")):
+            left.plot(x, [r["ms"][key] for r in rest], style, marker="o", label=f"{label} {key}")
+        right.plot(x, [r["throughput_per_s"] for r in rest], marker="o", label=label)
     for r in load["socketio"]:
         if r["ms"]:
             left.scatter([r["users"]], [r["ms"]["p95"]], marker="x", color="k", zorder=3)
@@ -56,8 +61,8 @@ def load_plot(load: dict[str, Any], path: Path) -> None:
     left.set_xlabel("concurrent users")
     left.set_ylabel("message latency, ms")
     left.set_xscale("log")
-    left.legend(fontsize=8)
-    right.plot(users, [r["throughput_per_s"] for r in rest], marker="o", label="REST")
+    left.legend(fontsize=7)
+    right.legend(fontsize=7)
     for r in load["socketio"]:
         right.scatter([r["users"]], [r["throughput_per_s"]], marker="x", color="k", zorder=3)
     right.set_xlabel("concurrent users")

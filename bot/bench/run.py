@@ -37,7 +37,7 @@ QUICK: dict[str, list[str]] = {
     "scale": ["bot.bench.scale", "--sizes", "1000", "5000", "--single", "20"],
     "load": [
         "bot.bench.load", "--users", "1", "5", "--messages", "20",
-        "--socketio-users", "5", "--socketio-messages", "10",
+        "--socketio-users", "5", "--socketio-messages", "25", "--replicas", "1",
     ],
     "coldstart": ["bot.bench.coldstart", "--runs", "1"],
 }  # fmt: skip

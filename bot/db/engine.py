@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +51,25 @@ class Database:
         """A session committed on success and rolled back on error."""
         with self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Whether this process may do the work called `name` now; True holds it for the block.
+
+        Work that must not run twice at once when several web apps share one PostgreSQL
+        database (delivering queued messages, expiring the queue) takes a transaction-scoped
+        advisory lock: the others skip their turn instead of waiting, and a process that dies
+        releases it with its connection. A SQLite database belongs to one web app: always True.
+        """
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with self.engine.connect() as connection, connection.begin():
+            taken = connection.execute(
+                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}
+            ).scalar_one()
+            yield bool(taken)
 
     def dispose(self) -> None:
         self.engine.dispose()

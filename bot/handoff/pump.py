@@ -1,7 +1,11 @@
 """The web app's background work for handoffs, one step per second.
 
+Several web apps may share one database (`REPLICAS`): a step runs in one of them at a time
+(`Database.exclusive`), so a line is never sent twice at once nor overtaken by a later one.
+
 - deliver consultant messages and notices to users through Rasa, in order, retrying until
-  Rasa accepts them;
+  Rasa accepts them, and once: a line whose delivery Rasa took just before a web app died
+  (unmarked) is recognised in the tracker by its `handoff_line` and only marked;
 - copy user messages from Rasa's trackers into open handoffs' transcripts (the action server
   relays them at once; this catches what arrived while the web app was down);
 - turn conversations nobody claimed in time into ticket drafts.
@@ -27,6 +31,9 @@ from bot.handoff.rasa_client import RasaClient, RasaError
 from bot.responses import day_names, fill, variation_for
 
 log = logging.getLogger(__name__)
+
+PUMP_WORK = "handoff-pump"
+"""The name under which one web app at a time runs a step (`Database.exclusive`)."""
 
 SLOT_AFTER = {
     service.NOTICE_CLAIMED: "active",
@@ -129,10 +136,23 @@ class HandoffPump:
                 await asyncio.wait_for(self._wake.wait(), every)
 
     async def step(self) -> None:
+        """One round, unless another web app's pump is in one right now."""
+        turn = self.database.exclusive(PUMP_WORK)
+        if await run_in_threadpool(turn.__enter__):
+            try:
+                await self._step()
+            finally:
+                await run_in_threadpool(turn.__exit__, None, None, None)
+        else:
+            await run_in_threadpool(turn.__exit__, None, None, None)
+
+    async def _step(self) -> None:
         await run_in_threadpool(self._expire)
         for outgoing in await run_in_threadpool(self._outbox):
             try:
-                await self.rasa.append(outgoing.sender_id, outgoing.events)
+                outgoing = await self._not_yet_delivered(outgoing)
+                if outgoing.events:
+                    await self.rasa.append(outgoing.sender_id, outgoing.events)
             except RasaError as exc:
                 # Only this conversation waits: one it cannot take must not hold up the rest.
                 metrics.ERRORS.labels(where="rasa_delivery").inc()
@@ -142,6 +162,27 @@ class HandoffPump:
         if time.monotonic() - self._last_sync >= self.sync_every:
             self._last_sync = time.monotonic()
             await self.sync()
+
+    async def _not_yet_delivered(self, outgoing: Outgoing) -> Outgoing:
+        """`outgoing` without the lines the tracker already holds.
+
+        Raises:
+            RasaError: if Rasa cannot be asked.
+        """
+        delivered = {
+            (event.get("metadata") or {}).get("handoff_line")
+            for event in await self.rasa.events(outgoing.sender_id)
+            if event.get("event") == "bot"
+        }
+        if not delivered.intersection(outgoing.ids):
+            return outgoing
+        events, line = [], None
+        for event in outgoing.events:
+            # A line's events start with its bot message; its slot event follows it.
+            line = (event.get("metadata") or {}).get("handoff_line", line)
+            if line not in delivered:
+                events.append(event)
+        return Outgoing(outgoing.sender_id, outgoing.ids, events)
 
     def _expire(self) -> None:
         with self.database.session() as db:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -100,6 +101,9 @@ class SearchService:
         self._lock = threading.Lock()
         self._swap = threading.Lock()
         self._generation = 0
+        self.announce: Callable[[str], None] | None = None
+        """Told the files' digest when this process changed them (`refresh_soon`): how the
+        other processes serving the same files learn of it before their next poll."""
 
     @property
     def snapshot(self) -> Snapshot:
@@ -209,6 +213,8 @@ class SearchService:
 
     def _refresh_logged(self) -> None:
         try:
+            if self.announce is not None:
+                self.announce(files_digest(self.settings.kb_dir))
             self.refresh()
         except Exception:  # a background thread has nobody to raise to
             log.exception("knowledge-base refresh failed; keeping the current index")

@@ -27,6 +27,7 @@ from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaClient
 from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
+from bot.search.broadcast import KbBroadcast
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
 from bot.web.observability import RequestContextMiddleware
@@ -48,6 +49,19 @@ async def _watch_kb(service: SearchService, every: float) -> None:
         except Exception:  # the watcher must outlive one bad rebuild
             metrics.ERRORS.labels(where="kb_refresh").inc()
             log.exception("knowledge-base refresh failed; keeping the current index")
+
+
+async def _follow_kb(service: SearchService, broadcast: KbBroadcast) -> None:
+    """Swap in a new index as soon as another web app announces a knowledge-base change."""
+
+    async def changed(digest: str) -> None:
+        if digest != service.snapshot.files_digest:
+            try:
+                await run_in_threadpool(service.refresh)
+            except Exception:  # the listener must outlive one bad rebuild
+                log.exception("knowledge-base refresh failed; keeping the current index")
+
+    await broadcast.listen(changed)
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
@@ -120,8 +134,11 @@ def create_app(
         app.state.pump = HandoffPump(
             database, rasa, app.state.domain, hours, settings.handoff_claim_timeout
         )
+        broadcast = KbBroadcast(database)
+        service.announce = broadcast.announce
         tasks = [
             asyncio.create_task(_watch_kb(service, settings.kb_poll_seconds)),
+            asyncio.create_task(_follow_kb(service, broadcast)),
             asyncio.create_task(app.state.pump.run(settings.handoff_poll_seconds)),
         ]
         try:

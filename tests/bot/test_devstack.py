@@ -1,4 +1,4 @@
-"""Stopping the stack's processes, whatever signals arrive (issue #19, items 12 and 13)."""
+"""The stack: replicas, the lock store and the balancer; stopping whatever signals arrive."""
 
 from __future__ import annotations
 
@@ -11,8 +11,81 @@ import threading
 import time
 from pathlib import Path
 
-from bot.devstack import Stack, StackConfig, _Process
+import pytest
+
+from bot.devstack import (
+    Stack,
+    StackConfig,
+    StackError,
+    _Process,
+    lock_store_env,
+    nginx_binary,
+)
 from bot.settings import ROOT
+
+PG = "postgresql://127.0.0.1:5432/faq"
+
+
+def test_the_lock_store_is_redis_from_its_url_else_in_memory():
+    assert lock_store_env("", "faq")["LOCK_STORE_TYPE"] == "in_memory"
+    redis = lock_store_env("redis://:s3cret@cache.internal:6380/4", "site1")
+    assert redis == {
+        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_HOST": "cache.internal",
+        "LOCK_STORE_PORT": "6380",
+        "LOCK_STORE_DB": "4",
+        "LOCK_STORE_PASSWORD": "s3cret",
+        "LOCK_STORE_PREFIX": "site1",
+    }
+
+
+def test_one_copy_listens_on_the_public_ports_and_locks_in_memory(tmp_path):
+    config = StackConfig(var_dir=tmp_path)
+    [backend] = config.backends
+    assert (backend.rasa_port, backend.actions_port, backend.web_port) == (5005, 5055, 8000)
+    assert config.env()["LOCK_STORE_TYPE"] == "in_memory"
+    names = list(Stack(config, tmp_path / "model.tar.gz")._specs())
+    assert names == ["webapp", "actions", "rasa"]
+
+
+@pytest.mark.parametrize(
+    ("database_url", "redis_url", "missing"),
+    [("", "redis://127.0.0.1:6379/0", "DATABASE_URL"), (PG, "", "REDIS_URL")],
+)
+def test_replicas_need_postgresql_and_redis(tmp_path, database_url, redis_url, missing):
+    with pytest.raises(StackError, match=missing):
+        StackConfig(var_dir=tmp_path, replicas=2, database_url=database_url, redis_url=redis_url)
+
+
+def test_replicas_run_behind_nginx_on_the_public_ports(tmp_path):
+    config = StackConfig.ephemeral(
+        tmp_path, replicas=2, database_url=PG, redis_url="redis://127.0.0.1:6379/3"
+    )
+    ports = {p for b in config.backends for p in (b.rasa_port, b.actions_port, b.web_port)}
+    public = {config.rasa_port, config.actions_port, config.web_port}
+    assert len(ports) == 6 and not ports & public
+    env = config.env()
+    # Every process reaches the others through the balancer, so a dead copy is skipped.
+    assert env["FAQ_WEBAPP_URL"] == config.web_url
+    assert env["ACTION_ENDPOINT_URL"] == f"{config.actions_url}/webhook"
+    assert env["LOCK_STORE_TYPE"] == "redis" and env["REDIS_URL"].endswith("/3")
+    specs = Stack(config, tmp_path / "model.tar.gz")._specs()
+    assert list(specs) == [
+        "webapp-1", "actions-1", "rasa-1", "webapp-2", "actions-2", "rasa-2", "nginx",
+    ]  # fmt: skip
+    conf = Path(specs["nginx"][0][specs["nginx"][0].index("-c") + 1])
+    text = conf.read_text()
+    for backend in config.backends:
+        assert f"127.0.0.1:{backend.rasa_port} " in text
+        assert f"127.0.0.1:{backend.web_port} " in text
+    (tmp_path / "log").mkdir()
+    checked = subprocess.run(
+        [nginx_binary(), "-p", str(conf.parent), "-c", str(conf), "-e", "stderr", "-t"],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+
 
 SLOW_TO_STOP = textwrap.dedent(
     """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from bot.bench import report
 from bot.bench.plots import write_plots
 from bot.bench.report import DEFAULT_METHOD, LANG_COLUMNS, render, shortfalls
 
@@ -141,6 +142,14 @@ def test_a_tie_with_our_hybrid_on_another_encoder_is_explained():
     }
     (gap,) = shortfalls(quality)
     assert gap.startswith("pl: hybrid, MiniLM ties") and "our own hybrid" in gap
+
+
+def test_load_targets_are_judged_per_setup():
+    lines = report._targets(RESULTS["load"])
+    # p95 150 ms for one user, 10 msg/s for ten, 7.5 s p95 for fifty: all three missed.
+    assert len(lines) == 3 and all("**missed**" in line for line in lines)
+    fast = {**RESULTS["load"]["rest"][0], "ms": {"p50": 40.0, "p95": 55.0, "p99": 60.0}}
+    assert "met" in report._targets({"rest": [fast]})[0]
 
 
 def test_a_stage_that_failed_is_reported_as_not_measured():

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from sqlalchemy import select, update
+
+from bot.db import HandoffMessage
 from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaError
 from tests.bot.web.conftest import csrf_of
@@ -119,3 +122,37 @@ def test_a_conversation_rasa_refuses_does_not_hold_up_the_others(staff_app, logi
     rasa.refused = ""
     asyncio.run(pump.step())  # the refused notice is still due, and is sent once Rasa takes it
     assert [sender for sender, _ in rasa.appended] == [senders[1], senders[0]]
+
+
+class RememberingRasa(RecordingRasa):
+    """A tracker that keeps what was appended, as Rasa's does."""
+
+    async def events(self, sender_id: str) -> list[dict]:
+        return [e for to, events in self.appended if to == sender_id for e in events]
+
+
+def test_a_line_rasa_already_took_is_not_sent_again(staff_app, login):
+    client = login("consultant")
+    headers = {"X-CSRF-Token": csrf_of(client.get("/consultant/").text)}
+    client.get("/consultant/api/state")
+    _start(client, "uk")
+    [handoff] = [h for h in client.get("/consultant/api/state").json()["queue"] if h["id"]]
+    client.post(f"/consultant/api/conversations/{handoff['id']}/claim", headers=headers)
+    app = client.app
+    rasa = RememberingRasa()
+    pump = HandoffPump(app.state.db, rasa, app.state.domain, app.state.hours, 600)  # type: ignore[arg-type]
+    asyncio.run(pump.step())
+    assert len(rasa.appended) == 1
+    # A web app died after Rasa took the notice but before marking it delivered.
+    with app.state.db.session() as db:
+        db.execute(update(HandoffMessage).values(delivered=False))
+    client.post(
+        f"/consultant/api/conversations/{handoff['id']}/messages",
+        json={"text": "Вітаю"},
+        headers=headers,
+    )
+    asyncio.run(pump.step())
+    texts = [e.get("text") for _, events in rasa.appended for e in events if e["event"] == "bot"]
+    assert len(texts) == 2 and texts[1] == "Вітаю"  # the notice once, then the new line
+    with app.state.db.session() as db:
+        assert all(db.scalars(select(HandoffMessage.delivered)))
