@@ -205,7 +205,8 @@ def baseline_configs(config: SearchConfig, evaluation: Evaluation) -> dict[str, 
 
 
 def _objective(evaluation: Evaluation, config: SearchConfig) -> float:
-    """Higher is better: answered-right rate per language, refusal quality, few clarifications."""
+    """Higher is better: answered-right rate per language, refusal quality, few confidently
+    wrong answers, few clarifications."""
     fused, decisions = evaluation.decisions(config)
     score = 0.0
     for lang in LANGUAGES:
@@ -218,10 +219,14 @@ def _objective(evaluation: Evaluation, config: SearchConfig) -> float:
         refused_in = ins & (decisions == Decision.NO_MATCH)
         refused_out = outs & (decisions == Decision.NO_MATCH)
         n_in, n_out = max(int(ins.sum()), 1), max(int(outs.sum()), 1)
+        wrong = ins & (best != evaluation.expected) & (decisions == Decision.ANSWER)
         recall = refused_out.sum() / n_out
         false_ref = refused_in.sum() / n_in
         score += right.sum() / n_in + 0.5 * clarified_ok.sum() / n_in
         score += 0.5 * min(recall, 0.9) - 2.0 * max(false_ref - 0.04, 0.0)
+        # A wrong answer from a government bot is worse than a choice or none: above 1% of
+        # the in-scope questions, each one costs more than a right answer earns.
+        score -= 4.0 * max(wrong.sum() / n_in - 0.01, 0.0)
     return score / len(LANGUAGES)
 
 
