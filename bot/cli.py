@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from bot.search.service import SearchService
 
 DEV_SET = ROOT / "tests" / "eval" / "dev.jsonl"
+REALISTIC_SET = ROOT / "tests" / "eval" / "realistic.jsonl"
+"""Messages as real users write them (context, typos, transliteration, near-misses)."""
+TUNING_SETS = (DEV_SET, REALISTIC_SET)
+"""What thresholds are calibrated on; the held-out sets are never among them."""
 
 
 def _service() -> SearchService:
@@ -161,11 +165,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     service = _service()
-    evaluation = Evaluation(service.searcher, read_questions(Path(args.set)))
+    questions = [q for path in args.set or TUNING_SETS for q in read_questions(Path(path))]
+    evaluation = Evaluation(service.searcher, questions)
     best = calibrate_thresholds(evaluation, service.config)
     target = Path(args.out) if args.out else settings.search_config
     target.write_text(
-        '# Written by `faq calibrate` on the dev set; see README, "Search quality".\n'
+        '# Written by `faq calibrate` on the dev sets; see README, "Search quality".\n'
         + best.to_yaml(),
         encoding="utf-8",
     )
@@ -307,8 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sets", nargs="*", help=f"JSON-lines question sets (default {DEV_SET})")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("calibrate", help="tune decision thresholds on the dev set")
-    p.add_argument("--set", default=str(DEV_SET))
+    p = sub.add_parser("calibrate", help="tune decision thresholds on the dev sets")
+    p.add_argument(
+        "--set", action="append", help="a question set; repeatable (default: the dev sets)"
+    )
     p.add_argument("--out", help="where to write the configuration (default data/search.yml)")
     p.set_defaults(func=cmd_calibrate)
 

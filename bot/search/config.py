@@ -21,6 +21,8 @@ class Weights:
     dense: float = 0.5
     char: float = 0.5
     word: float = 0.3
+    lemma: float = 0.3
+    """Counts only in indexes built with lemmas (`SearchConfig.lemmas`)."""
     answer: float = 0.5
     """Factor on an entry's answer-text similarity relative to its phrasings."""
 
@@ -52,6 +54,8 @@ class SearchConfig:
     softmax_scale: float = 5.0
     """Sharpness of the classifier's scores: higher trusts its margins more."""
     max_candidates: int = 3
+    lemmas: bool = False
+    """Whether the index has the lemma view (`bot.lemmas`) as a signal and classifier feature."""
     ann: AnnConfig = field(default_factory=AnnConfig)
     """When the dense signal switches from exact to approximate (FAISS) nearest neighbours."""
 
@@ -72,6 +76,7 @@ class SearchConfig:
             classifier_c=raw.get("classifier_c", cls.classifier_c),
             softmax_scale=raw.get("softmax_scale", cls.softmax_scale),
             max_candidates=raw.get("max_candidates", cls.max_candidates),
+            lemmas=bool(raw.get("lemmas", cls.lemmas)),
             ann=AnnConfig(**raw.get("ann", {})),
         )
 

@@ -1,7 +1,9 @@
 """Measuring search on a labelled question set, and calibrating its thresholds.
 
 A question set is JSON lines: `{"text": ..., "lang": "uk", "expected": "card.fees"}`, with
-`"expected": null` for questions the knowledge base must not answer.
+`"expected": null` for questions the knowledge base must not answer. `"nearmiss": true` marks a
+question outside the office's remit that shares its vocabulary: it is handled well when search
+says no_match, or answers it with the redirect entry named as `expected`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Question:
     text: str
     lang: str
     expected: str | None
+    nearmiss: bool = False
 
 
 def read_questions(path: Path) -> list[Question]:
@@ -34,7 +37,9 @@ def read_questions(path: Path) -> list[Question]:
             continue
         try:
             row = json.loads(line)
-            out.append(Question(row["text"], row["lang"], row.get("expected")))
+            out.append(
+                Question(row["text"], row["lang"], row.get("expected"), bool(row.get("nearmiss")))
+            )
         except (ValueError, KeyError) as exc:
             raise ValueError(f"{path}:{number}: not a question line ({exc})") from exc
     return out
@@ -60,6 +65,11 @@ class Metrics:
     no_match_recall: float
     false_refusals: float
     """Share of in-scope questions wrongly answered with no_match."""
+    confidently_wrong: float = 0.0
+    """Share of in-scope questions answered outright (no choice offered) with a wrong entry."""
+    n_near: int = 0
+    nearmiss_handled: float = 0.0
+    """Share of near-miss questions answered no_match or with their redirect entry."""
 
     def row(self) -> list[str]:
         return [
@@ -84,7 +94,13 @@ def ranks_from_scores(scores: np.ndarray, expected: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def score(ranks: np.ndarray, refused: np.ndarray, in_scope: np.ndarray) -> Metrics:
+def score(
+    ranks: np.ndarray,
+    refused: np.ndarray,
+    in_scope: np.ndarray,
+    answered: np.ndarray | None = None,
+    nearmiss: np.ndarray | None = None,
+) -> Metrics:
     """Quality figures of any method from its per-question outcomes.
 
     Shared by the search's own evaluation and the benchmarks' baselines (BM25, Rasa's
@@ -95,10 +111,16 @@ def score(ranks: np.ndarray, refused: np.ndarray, in_scope: np.ndarray) -> Metri
             not ranked at all); ignored for out-of-scope questions.
         refused: whether the method answered no_match.
         in_scope: whether the question has an expected entry.
+        answered: whether the method answered outright (for confidently wrong answers).
+        nearmiss: whether the question is a near-miss (see the module's docstring).
     """
     in_scope = np.asarray(in_scope, dtype=bool)
-    r = np.asarray(ranks, dtype=float)[in_scope]
+    all_ranks = np.asarray(ranks, dtype=float)
+    r = all_ranks[in_scope]
     refused = np.asarray(refused, dtype=bool)
+    answered = np.zeros(len(refused), bool) if answered is None else np.asarray(answered, bool)
+    near = np.zeros(len(refused), bool) if nearmiss is None else np.asarray(nearmiss, bool)
+    handled = refused | (answered & in_scope & (all_ranks == 1))
     out_scope = ~in_scope
     tp = int((refused & out_scope).sum())
     n_in, n_out = int(in_scope.sum()), int(out_scope.sum())
@@ -111,10 +133,15 @@ def score(ranks: np.ndarray, refused: np.ndarray, in_scope: np.ndarray) -> Metri
         no_match_precision=tp / max(int(refused.sum()), 1),
         no_match_recall=tp / max(n_out, 1),
         false_refusals=float((refused & in_scope).sum()) / max(n_in, 1),
+        confidently_wrong=float((answered & in_scope & (all_ranks != 1)).sum()) / max(n_in, 1),
+        n_near=int(near.sum()),
+        nearmiss_handled=float((handled & near).sum()) / max(int(near.sum()), 1),
     )
 
 
 HEADER = ["n", "top-1", "top-3", "MRR", "n oos", "no_match P", "no_match R", "false refusals"]
+NEARMISS_HEADER = ["confidently wrong", "n near-miss", "near-miss handled"]
+"""Extra columns of `faq eval`'s own tables (the benchmarks' baselines have no decisions)."""
 
 
 class Evaluation:
@@ -132,6 +159,7 @@ class Evaluation:
         if unknown:
             raise ValueError(f"question set names unknown entries: {sorted(set(unknown))}")
         self.langs = np.array([q.lang for q in questions])
+        self.nearmiss = np.array([q.nearmiss for q in questions], dtype=bool)
 
     def decisions(self, config: SearchConfig) -> tuple[np.ndarray, np.ndarray]:
         """Fused scores and decisions under `config`."""
@@ -145,7 +173,11 @@ class Evaluation:
         mask = np.ones(len(self.questions), bool) if lang is None else self.langs == lang
         ranks = ranks_from_scores(fused, self.expected)
         return score(
-            ranks[mask], (decisions == Decision.NO_MATCH)[mask], (self.expected >= 0)[mask]
+            ranks[mask],
+            (decisions == Decision.NO_MATCH)[mask],
+            (self.expected >= 0)[mask],
+            answered=(decisions == Decision.ANSWER)[mask],
+            nearmiss=self.nearmiss[mask],
         )
 
     def report(self, configs: dict[str, SearchConfig]) -> str:
@@ -153,11 +185,13 @@ class Evaluation:
         lines = []
         for name, config in configs.items():
             lines.append(f"\n### {name}\n")
-            lines.append("| lang | " + " | ".join(HEADER) + " |")
-            lines.append("|" + "---|" * (len(HEADER) + 1))
+            header = HEADER + NEARMISS_HEADER
+            lines.append("| lang | " + " | ".join(header) + " |")
+            lines.append("|" + "---|" * (len(header) + 1))
             for lang in (*LANGUAGES, None):
                 m = self.metrics(config, lang)
-                lines.append(f"| {lang or 'all'} | " + " | ".join(m.row()) + " |")
+                extra = [f"{m.confidently_wrong:.3f}", str(m.n_near), f"{m.nearmiss_handled:.3f}"]
+                lines.append(f"| {lang or 'all'} | " + " | ".join(m.row() + extra) + " |")
         return "\n".join(lines)
 
 
@@ -171,7 +205,8 @@ def baseline_configs(config: SearchConfig, evaluation: Evaluation) -> dict[str, 
 
 
 def _objective(evaluation: Evaluation, config: SearchConfig) -> float:
-    """Higher is better: answered-right rate per language, refusal quality, few clarifications."""
+    """Higher is better: answered-right rate per language, refusal quality, few confidently
+    wrong answers, few clarifications."""
     fused, decisions = evaluation.decisions(config)
     score = 0.0
     for lang in LANGUAGES:
@@ -184,10 +219,14 @@ def _objective(evaluation: Evaluation, config: SearchConfig) -> float:
         refused_in = ins & (decisions == Decision.NO_MATCH)
         refused_out = outs & (decisions == Decision.NO_MATCH)
         n_in, n_out = max(int(ins.sum()), 1), max(int(outs.sum()), 1)
+        wrong = ins & (best != evaluation.expected) & (decisions == Decision.ANSWER)
         recall = refused_out.sum() / n_out
         false_ref = refused_in.sum() / n_in
         score += right.sum() / n_in + 0.5 * clarified_ok.sum() / n_in
         score += 0.5 * min(recall, 0.9) - 2.0 * max(false_ref - 0.04, 0.0)
+        # A wrong answer from a government bot is worse than a choice or none: above 1% of
+        # the in-scope questions, each one costs more than a right answer earns.
+        score -= 4.0 * max(wrong.sum() / n_in - 0.01, 0.0)
     return score / len(LANGUAGES)
 
 

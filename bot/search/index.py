@@ -2,9 +2,10 @@
 
 Documents are an entry's titles and phrasings in all four languages, plus its answers. The
 index holds three views of them — character n-grams and word stems of the folded text, and
-dense sentence embeddings — and a linear classifier trained on the phrasings (with the
-out-of-scope examples as an extra class), which generalises better than nearest-neighbour
-matching alone.
+dense sentence embeddings — optionally a fourth, the words' lemmas (`bot.lemmas`, switched on
+by `lemmas: true` in the search configuration), and a linear classifier trained on the
+phrasings (with the out-of-scope examples as an extra class), which generalises better than
+nearest-neighbour matching alone.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from bot.kb.model import KnowledgeBase
+from bot.lemmas import shared_lemmatizer
 from bot.search.config import SearchConfig
 from bot.search.encoders import Encoder
 from bot.text import fold, stems
@@ -33,7 +35,7 @@ NONE_LABEL = -1
 
 KIND_QUESTION = 0
 KIND_ANSWER = 1
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -53,16 +55,18 @@ def word_vectorizer() -> TfidfVectorizer:
 
 @dataclass
 class Features:
-    """The three lexical and dense views of a batch of texts."""
+    """The lexical and dense views of a batch of texts (`lemma` only in indexes with lemmas)."""
 
     char: sparse.csr_matrix
     word: sparse.csr_matrix
     dense: np.ndarray
+    lemma: sparse.csr_matrix | None = None
 
     def stacked(self, dense_weight: float = 1.0) -> sparse.csr_matrix:
-        return sparse.hstack(
-            [self.char, self.word, sparse.csr_matrix(self.dense * dense_weight)], format="csr"
-        )
+        parts = [self.char, self.word, sparse.csr_matrix(self.dense * dense_weight)]
+        if self.lemma is not None:
+            parts.append(self.lemma)
+        return sparse.hstack(parts, format="csr")
 
 
 @dataclass
@@ -79,13 +83,19 @@ class SearchIndex:
     doc_features: Features
     classifier: LinearSVC
     build_seconds: float = 0.0
+    lemma_vec: TfidfVectorizer | None = None
 
     def features(self, texts: list[str], encoder: Encoder) -> Features:
         folded = [fold(t) for t in texts]
+        lemma = None
+        if self.lemma_vec is not None:
+            lemmatizer = shared_lemmatizer()
+            lemma = self.lemma_vec.transform([lemmatizer.lemmas(t) for t in texts])
         return Features(
             char=self.char_vec.transform(folded),
             word=self.word_vec.transform([stems(t) for t in texts]),
             dense=encoder.encode(texts),
+            lemma=lemma,
         )
 
     @classmethod
@@ -109,6 +119,10 @@ class SearchIndex:
 
         char_vec = char_vectorizer().fit([fold(t) for t in texts + negatives])
         word_vec = word_vectorizer().fit([stems(t) for t in texts + negatives])
+        lemma_vec = None
+        if config.lemmas:
+            lemmatizer = shared_lemmatizer()
+            lemma_vec = word_vectorizer().fit([lemmatizer.lemmas(t) for t in texts + negatives])
         index = cls(
             kb_hash=kb.content_hash(),
             encoder_name=encoder.name,
@@ -121,6 +135,7 @@ class SearchIndex:
                 sparse.csr_matrix((0, 0)), sparse.csr_matrix((0, 0)), np.zeros(0)
             ),
             classifier=LinearSVC(C=config.classifier_c),
+            lemma_vec=lemma_vec,
         )
         index.doc_features = index.features(texts, encoder)
 
@@ -144,6 +159,7 @@ class SearchIndex:
             "format": FORMAT_VERSION,
             "kb_hash": self.kb_hash,
             "encoder": self.encoder_name,
+            "lemmas": self.lemma_vec is not None,
             "entries": len(self.entry_ids),
             "documents": len(self.doc_entry),
             "build_seconds": round(self.build_seconds, 2),

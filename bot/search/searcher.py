@@ -110,6 +110,8 @@ class Searcher:
             "word": (docs.word @ q.word.T).toarray().T,
             "dense": self.dense_index.similarities(q.dense),
         }
+        if q.lemma is not None and docs.lemma is not None:
+            lexical["lemma"] = (docs.lemma @ q.lemma.T).toarray().T
         out: dict[str, np.ndarray] = {
             name: np.maximum.reduceat(scores * self._doc_weight, self._entry_starts, axis=1)
             for name, scores in lexical.items()
@@ -132,6 +134,9 @@ class Searcher:
             + w.char * signals["char"]
             + w.word * signals["word"]
         )
+        if "lemma" in signals:
+            total += w.lemma
+            fused = fused + w.lemma * signals["lemma"]
         return fused / total
 
     def decide(self, scores: np.ndarray, none_prob: float) -> Decision:

@@ -20,6 +20,7 @@ import numpy as np
 
 from bot.kb.loader import KnowledgeBaseError, load_kb
 from bot.kb.model import KnowledgeBase
+from bot.lemmas import shared_lemmatizer
 from bot.search.config import SearchConfig
 from bot.search.encoders import Encoder, make_encoder
 from bot.search.index import SearchIndex, index_dir_for
@@ -127,6 +128,8 @@ class SearchService:
             ModelMissingError: if the configured embedding model is not on this machine.
         """
         self.encoder.warm_up()
+        if self.config.lemmas:
+            shared_lemmatizer().warm_up()
         with self._lock:
             digest = files_digest(self.settings.kb_dir)
             kb = load_kb(self.settings.kb_dir)
@@ -138,7 +141,8 @@ class SearchService:
         return index_dir_for(
             self.settings.index_dir,
             kb.content_hash(),
-            f"{self.encoder.name}-c{self.config.classifier_c}",
+            f"{self.encoder.name}-c{self.config.classifier_c}"
+            + ("-lemmas" if self.config.lemmas else ""),
         )
 
     def load_or_build(self, kb: KnowledgeBase) -> SearchIndex:
