@@ -23,6 +23,7 @@ from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
+from bot.web.i18n import RememberLocale
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.security import LoginRequired
 from bot.web.staff import router as staff_router
@@ -94,5 +95,6 @@ def create_app(
         app.include_router(module.router)
     app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_middleware(RememberLocale, secure=settings.cookie_secure)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Request, status
 from bot.auth import session_user
 from bot.db.models import StaffSession, User
 from bot.web.deps import DbDep, SettingsDep
+from bot.web.i18n import asked_locale
 
 SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
@@ -45,6 +46,9 @@ def current_session(request: Request, db: DbDep) -> StaffSession:
     found = session_user(db, request.cookies.get(SESSION_COOKIE, ""))
     if found is None:
         raise LoginRequired(request.url.path, api=is_api(request))
+    asked = asked_locale(request)
+    if asked is not None:
+        found.user.locale = asked  # remembered on the account, in every browser
     request.state.staff_session = found
     return found
 
