@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     """Holds config.yml, domain.yml and data/: what retraining from the console trains on."""
     cookie_secure: bool = False
     """Send staff session cookies over HTTPS only; set true behind TLS in production."""
+    api_docs: bool = False
+    """Serve the interactive API documentation (`/docs`, `/openapi.json`); off in production."""
 
     @property
     def db_url(self) -> str:

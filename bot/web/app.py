@@ -23,6 +23,7 @@ from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
+from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.security import LoginRequired
@@ -90,11 +91,19 @@ def create_app(
             await rasa.aclose()
             database.dispose()
 
-    app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
+    docs = settings.api_docs  # the API's map helps an attacker more than a user: off by default
+    app = FastAPI(
+        title="INFO.OPT FAQ assistant",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_middleware(RememberLocale, secure=settings.cookie_secure)
+    app.add_middleware(SecurityHeaders, rasa_public_url=settings.rasa_public_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
