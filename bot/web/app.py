@@ -26,7 +26,8 @@ from bot.settings import ROOT, Settings, get_settings
 from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
-from bot.web.security import LoginRequired
+from bot.web.security import LoginRequired, RoleRefused
+from bot.web.staff.common import render
 from bot.web.staff import router as staff_router
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,14 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     if exc.api:
         return JSONResponse({"detail": "login required"}, status.HTTP_401_UNAUTHORIZED)
     return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
+
+
+async def _role_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RoleRefused)
+    if exc.api:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_403_FORBIDDEN)
+    request.state.staff_session = exc.session
+    return render(request, "staff/forbidden.html", {}, status_code=status.HTTP_403_FORBIDDEN)
 
 
 def create_app(
@@ -103,6 +112,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(RoleRefused, _role_refused)
     app.add_middleware(RememberLocale, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeaders, rasa_public_url=settings.rasa_public_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -8,6 +8,7 @@ session's CSRF token, in the form field `csrf_token` or the `X-CSRF-Token` heade
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -31,6 +32,23 @@ class LoginRequired(Exception):
         super().__init__(next_path)
         self.next_path = next_path
         self.api = api
+
+
+class RoleRefused(Exception):
+    """A logged-in user's role does not allow this; a 403 page, or JSON for API calls.
+
+    It carries a detached copy of the session: the request's database session is rolled back
+    (and its objects expired) before the error page is rendered.
+    """
+
+    def __init__(self, api: bool, session: StaffSession):
+        super().__init__("your role does not allow this")
+        self.api = api
+        user = session.user
+        self.session = SimpleNamespace(
+            csrf_token=session.csrf_token,
+            user=SimpleNamespace(username=user.username, role=user.role, locale=user.locale),
+        )
 
 
 def is_api(request: Request) -> bool:
@@ -84,9 +102,11 @@ def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
     It also enforces CSRF on state-changing methods.
     """
 
-    async def dependency(session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]) -> User:
+    async def dependency(
+        request: Request, session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]
+    ) -> User:
         if session.user.role != "admin" and session.user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this")
+            raise RoleRefused(is_api(request), session)
         return session.user
 
     return dependency
