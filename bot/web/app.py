@@ -27,8 +27,8 @@ from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.security import LoginRequired, RoleRefused
-from bot.web.staff.common import render
 from bot.web.staff import router as staff_router
+from bot.web.staff.common import render
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"

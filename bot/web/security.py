@@ -8,8 +8,8 @@ session's CSRF token, in the form field `csrf_token` or the `X-CSRF-Token` heade
 from __future__ import annotations
 
 import secrets
-from types import SimpleNamespace
 from collections.abc import Callable, Coroutine
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
