@@ -87,7 +87,8 @@ class ActionAnswerQuestion(Action):
             SlotSet("misses", misses),
             SlotSet("last_kb_id", None),
         ]
-        # Offer a consultant once per streak of misses: a declined offer is not repeated.
-        if tracker.get_slot("handoff_state") != "declined":
+        # Offer a consultant once per streak of misses (an answer ends the streak): repeated on
+        # back-to-back misses the offer would bury the apology and the contacts.
+        if misses == 1 and tracker.get_slot("handoff_state") != "declined":
             events += offer_handoff(dispatcher)
         return events
