@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
         unit e2e \
-        eval calibrate bench bench-search bench-rest telegram-polling lock clean
+        eval calibrate bench bench-search bench-rest telegram-polling lock clean messages
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -72,6 +72,14 @@ rasa-env-test: train
 # Telegram without a public URL (needs TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN; run beside `make run`).
 telegram-polling: $(RASA_VENV)/.ready
 	PYTHONPATH=. $(RASA_VENV)/bin/python -m connectors.telegram_polling
+
+# The consoles' texts: re-extract after changing a template or console script, then translate
+# the new or changed messages in bot/web/locale/pl/LC_MESSAGES/messages.po (tests check it).
+messages: $(VENV)/.ready
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-wrap --sort-by-file --project=infoopt-faq \
+	  --copyright-holder="INFO.OPT FAQ assistant" -o bot/web/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i bot/web/locale/messages.pot -d bot/web/locale --no-wrap \
+	  --ignore-obsolete
 
 lint: $(VENV)/.ready
 	$(VENV)/bin/ruff check .

@@ -74,8 +74,10 @@ def no_match(
     misses = float(tracker.get_slot("misses") or 0) + 1
     utter_in(dispatcher, domain, "utter_no_match", lang)
     events = [*events, SlotSet("misses", misses), SlotSet("last_kb_id", None)]
-    # A declined offer is not repeated.
-    if tracker.get_slot("handoff_state") != "declined":
+    # Offer a consultant once per streak of misses (an answer ends the streak): repeated on
+    # back-to-back misses the offer would bury the apology and the contacts. A declined offer
+    # is not repeated either.
+    if misses == 1 and tracker.get_slot("handoff_state") != "declined":
         events += offer_handoff(dispatcher, domain, lang)
     return events
 

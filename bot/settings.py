@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     worker_threads: int = 40
     """Threads running the blocking routes; the database pool holds as many connections, so
     no route waits for one."""
+    api_docs: bool = False
+    """Serve the interactive API documentation (`/docs`, `/openapi.json`); off in production."""
 
     @property
     def db_url(self) -> str:

@@ -77,6 +77,8 @@ class User(Base):
     """The languages a consultant works in, comma-separated."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    """The language of the consoles for this user (`pl`, `en`); None follows the browser."""
 
     @property
     def language_list(self) -> list[str]:

@@ -30,11 +30,14 @@ from bot.responses import load_domain
 from bot.search.broadcast import KbBroadcast
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
+from bot.web.headers import SecurityHeaders
+from bot.web.i18n import RememberLocale
 from bot.web.observability import RequestContextMiddleware
 from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
 from bot.web.routers import metrics as metrics_router
-from bot.web.security import LoginRequired, hashing_slots, proxy_networks
+from bot.web.security import LoginRequired, RoleRefused, hashing_slots, proxy_networks
 from bot.web.staff import router as staff_router
+from bot.web.staff.common import render
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -103,6 +106,14 @@ def open_database(settings: Settings) -> Database:
     return database
 
 
+async def _role_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RoleRefused)
+    if exc.api:
+        return JSONResponse({"detail": str(exc)}, status.HTTP_403_FORBIDDEN)
+    request.state.staff_session = exc.session
+    return render(request, "staff/forbidden.html", {}, status_code=status.HTTP_403_FORBIDDEN)
+
+
 def create_app(
     settings: Settings | None = None, search_service: SearchService | None = None
 ) -> FastAPI:
@@ -151,13 +162,23 @@ def create_app(
             await rasa.aclose()
             database.dispose()
 
-    app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
+    docs = settings.api_docs  # the API's map helps an attacker more than a user: off by default
+    app = FastAPI(
+        title="INFO.OPT FAQ assistant",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.include_router(metrics_router.router)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(RoleRefused, _role_refused)
+    app.add_middleware(RememberLocale, secure=settings.cookie_secure)
+    app.add_middleware(SecurityHeaders, rasa_public_url=settings.rasa_public_url)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -11,6 +11,7 @@ import ipaddress
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import anyio
@@ -19,6 +20,7 @@ from fastapi import Depends, HTTPException, Request, status
 from bot.auth import session_user
 from bot.db.models import StaffSession, User
 from bot.web.deps import DbDep, SettingsDep
+from bot.web.i18n import asked_locale
 
 SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
@@ -96,6 +98,23 @@ class LoginRequired(Exception):
         self.api = api
 
 
+class RoleRefused(Exception):
+    """A logged-in user's role does not allow this; a 403 page, or JSON for API calls.
+
+    It carries a detached copy of the session: the request's database session is rolled back
+    (and its objects expired) before the error page is rendered.
+    """
+
+    def __init__(self, api: bool, session: StaffSession):
+        super().__init__("your role does not allow this")
+        self.api = api
+        user = session.user
+        self.session = SimpleNamespace(
+            csrf_token=session.csrf_token,
+            user=SimpleNamespace(username=user.username, role=user.role, locale=user.locale),
+        )
+
+
 def is_api(request: Request) -> bool:
     return "/api/" in request.url.path
 
@@ -109,6 +128,9 @@ def current_session(request: Request, db: DbDep) -> StaffSession:
     found = session_user(db, request.cookies.get(SESSION_COOKIE, ""))
     if found is None:
         raise LoginRequired(request.url.path, api=is_api(request))
+    asked = asked_locale(request)
+    if asked is not None:
+        found.user.locale = asked  # remembered on the account, in every browser
     request.state.staff_session = found
     return found
 
@@ -144,9 +166,11 @@ def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
     It also enforces CSRF on state-changing methods.
     """
 
-    async def dependency(session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]) -> User:
+    async def dependency(
+        request: Request, session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]
+    ) -> User:
         if session.user.role != "admin" and session.user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this")
+            raise RoleRefused(is_api(request), session)
         return session.user
 
     return dependency

@@ -1,4 +1,7 @@
-"""Server-rendered staff pages: Jinja2 with autoescaping, so user text is always escaped."""
+"""Server-rendered staff pages: Jinja2 with autoescaping, so user text is always escaped.
+
+Every page is rendered in the request's console locale (see `bot.web.i18n`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from bot.web import i18n
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-templates = Jinja2Templates(directory=TEMPLATES)
+templates = Jinja2Templates(directory=TEMPLATES, context_processors=[i18n.template_context])
+i18n.install(templates.env)

@@ -1,10 +1,21 @@
-// The consultant console: polls the state every second; all user text goes in via textContent.
+// The consultant console: polls the state every second; all user text goes in via textContent
+// (answers through consoleMarkdown, which builds nodes from text). Texts come from
+// console-i18n.js, in the page's language.
 (() => {
   'use strict';
+  const _ = window.consoleI18n.gettext;
+  const render = window.consoleMarkdown;
   const csrf = document.querySelector('meta[name=csrf-token]').content;
   const $ = (id) => document.getElementById(id);
-  const state = { selected: null, conversation: null, lastLine: 0, busy: false };
-  const AUTHORS = { user: 'User', bot: 'Bot', consultant: 'Consultant', notice: 'Bot (notice)' };
+  const state = { selected: null, conversation: null, shown: new Set(), busy: false, failed: false };
+  const AUTHORS = {
+    user: _('User'), bot: _('Bot'), consultant: _('Consultant'), notice: _('Bot (notice)'),
+  };
+  const STATES = {
+    queued: _('queued'), active: _('in progress'), ticket_draft: _('ticket draft'),
+    ticket: _('ticket'), closed: _('closed'),
+  };
+  const REASONS = { outside_hours: _('outside office hours'), nobody_online: _('nobody online') };
 
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -31,59 +42,80 @@
   function say(message) { $('status').textContent = message; }
 
   function minutes(seconds) {
-    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`;
+    return seconds < 60 ? _('%(n)s s', { n: seconds }) : _('%(n)s min', { n: Math.floor(seconds / 60) });
   }
 
-  function item(h, action) {
+  function summary(h) {
+    return `${h.lang.toUpperCase()} · ${h.channel}`;
+  }
+
+  function item(h) {
     const li = el('li', { 'data-id': String(h.id) }, [
-      el('strong', { text: `${h.lang.toUpperCase()} · ${h.channel}` }),
-      el('span', { class: 'muted', text: ` · waiting ${minutes(h.waited)}` }),
+      el('strong', { text: summary(h) }),
+      el('span', { class: 'muted', text: ' · ' + _('waiting %(time)s', { time: minutes(h.waited) }) }),
       el('div', { class: 'question', text: h.question || '—' }),
     ]);
     if (h.id === state.selected) li.classList.add('selected');
-    const open = el('button', { type: 'button', class: 'secondary open', text: action });
+    const open = el('button', {
+      type: 'button',
+      class: 'secondary open',
+      text: _('Open'),
+      'aria-label': _('Open: %(conversation)s', { conversation: `${summary(h)}, ${h.question || '—'}` }),
+    });
     open.addEventListener('click', () => select(h.id));
     li.appendChild(open);
     return li;
   }
 
-  function renderList(id, handoffs, action) {
-    const list = $(id);
-    list.replaceChildren(...handoffs.map((h) => item(h, action)));
+  function renderList(id, handoffs) {
+    $(id).replaceChildren(...handoffs.map(item));
+  }
+
+  function line(entry) {
+    const who = AUTHORS[entry.author] || entry.author;
+    const label = entry.kb_id ? who + ' · ' + _('answer %(entry)s', { entry: entry.kb_id }) : who;
+    const text = el('div', { class: 'text' });
+    if (entry.author === 'user') text.textContent = entry.text;
+    else text.append(render(entry.text));
+    return el('li', { class: entry.author, 'data-id': String(entry.id) }, [
+      el('span', { class: 'who', text: label }), text,
+    ]);
+  }
+
+  /** Appends only the lines not shown yet: a screen reader hears the news, not the page. */
+  function renderTranscript(c) {
+    const transcript = $('transcript');
+    if (state.conversation !== c.id) {
+      transcript.replaceChildren();
+      state.shown = new Set();
+      state.conversation = c.id;
+    }
+    const fresh = c.lines.filter((entry) => !state.shown.has(entry.id));
+    if (!fresh.length) return;
+    const atEnd = transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight < 40;
+    transcript.append(...fresh.map(line));
+    fresh.forEach((entry) => state.shown.add(entry.id));
+    if (atEnd || fresh.length === c.lines.length) transcript.scrollTop = transcript.scrollHeight;
   }
 
   function renderConversation(c, me) {
     $('empty').hidden = !!c;
     $('open').hidden = !c;
     if (!c) return;
-    $('conv-title').textContent = `${c.lang.toUpperCase()} · ${c.channel} · ${c.state}`;
-    const meta = [`waited ${minutes(c.waited)}`];
-    if (c.consultant) meta.push(`consultant: ${c.consultant}`);
-    if (c.reason) meta.push(`reason: ${c.reason}`);
+    $('conv-title').textContent = `${summary(c)} · ${STATES[c.state] || c.state}`;
+    const meta = [_('waited %(time)s', { time: minutes(c.waited) })];
+    if (c.consultant) meta.push(_('consultant: %(name)s', { name: c.consultant }));
+    if (c.reason) meta.push(_('reason: %(reason)s', { reason: REASONS[c.reason] || c.reason }));
     $('conv-meta').textContent = meta.join(' · ');
-    const last = c.lines.length ? c.lines[c.lines.length - 1].id : 0;
-    if (state.conversation !== c.id || state.lastLine !== last || state.lines !== c.lines.length) {
-      const transcript = $('transcript');
-      transcript.replaceChildren(...c.lines.map((line) => {
-        const who = AUTHORS[line.author] || line.author;
-        const label = line.kb_id ? `${who} · answer ${line.kb_id}` : who;
-        return el('li', { class: line.author, 'data-id': String(line.id) }, [
-          el('span', { class: 'who', text: label }),
-          el('span', { class: 'text', text: line.text }),
-        ]);
-      }));
-      transcript.scrollTop = transcript.scrollHeight;
-      state.conversation = c.id;
-      state.lastLine = last;
-      state.lines = c.lines.length;
-    }
+    renderTranscript(c);
     const mine = c.state === 'active' && c.consultant === me.username;
     $('claim-box').hidden = c.state !== 'queued';
     $('reply-box').hidden = !mine;
     $('kb-box').hidden = !mine && !c.state.startsWith('ticket');
     $('ticket-box').hidden = !c.state.startsWith('ticket');
-    $('ticket-email').textContent = c.email || '(none yet)';
+    $('ticket-email').textContent = c.email || _('(none yet)');
     $('ticket-send').disabled = !c.email;
+    state.lang = c.lang;
   }
 
   async function refresh() {
@@ -95,16 +127,18 @@
       if ($('all-languages').checked) params.set('all_languages', 'true');
       const data = await api('GET', `/consultant/api/state?${params}`);
       if (!data) return;
+      if (state.failed) { state.failed = false; say(''); }  // the server is back
       $('available').checked = data.me.available;
       $('queue-count').textContent = String(data.queue.length);
       $('ticket-count').textContent = String(data.tickets.length);
-      renderList('queue', data.queue, 'Open');
-      renderList('mine', data.mine, 'Open');
-      renderList('tickets', data.tickets, 'Open');
+      renderList('queue', data.queue);
+      renderList('mine', data.mine);
+      renderList('tickets', data.tickets);
       renderConversation(data.conversation, data.me);
       document.body.dataset.ready = 'true';  // the first poll also marked us online
     } catch (error) {
-      say(`Connection problem: ${error.message}. Retrying…`);
+      state.failed = true;
+      say(_('Connection problem: %(error)s. Retrying…', { error: error.message }));
     } finally {
       state.busy = false;
     }
@@ -129,7 +163,7 @@
 
   $('claim').addEventListener('click', () => act(
     'POST', `/consultant/api/conversations/${state.selected}/claim`, undefined,
-    () => { say('You have this conversation.'); $('reply').focus(); },
+    () => { say(_('You have this conversation.')); $('reply').focus(); },
   ));
   $('reply-box').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -144,7 +178,7 @@
   for (const [id, resolved] of [['handback', false], ['resolve', true]]) {
     $(id).addEventListener('click', () => act(
       'POST', `/consultant/api/conversations/${state.selected}/handback`, { resolved },
-      () => say(resolved ? 'Marked resolved.' : 'Handed back to the bot.'),
+      () => say(resolved ? _('Marked resolved.') : _('Handed back to the bot.')),
     ));
   }
   $('ticket-box').addEventListener('submit', (event) => {
@@ -152,21 +186,25 @@
     const text = $('ticket-answer').value.trim();
     if (!text) return;
     act('POST', `/consultant/api/tickets/${state.selected}/answer`, { text },
-      () => { $('ticket-answer').value = ''; say('Answer sent by e-mail; ticket closed.'); });
+      () => { $('ticket-answer').value = ''; say(_('Answer sent by e-mail; ticket closed.')); });
   });
   $('ticket-close').addEventListener('click', () => act(
     'POST', `/consultant/api/tickets/${state.selected}/close`, undefined,
-    () => say('Ticket closed.'),
+    () => say(_('Ticket closed.')),
   ));
   $('kb-box').addEventListener('submit', async (event) => {
     event.preventDefault();
     const q = $('kb-search').value.trim();
-    const lang = $('conv-title').textContent.slice(0, 2).toLowerCase();
-    if (!q) return;
+    if (!q || !state.lang) return;
     try {
-      const found = await api('GET', `/consultant/api/answers?${new URLSearchParams({ q, lang })}`);
+      const found = await api('GET', `/consultant/api/answers?${new URLSearchParams({ q, lang: state.lang })}`);
       $('kb-results').replaceChildren(...found.map((entry) => {
-        const insert = el('button', { type: 'button', class: 'secondary kb-insert', text: 'Insert' });
+        const insert = el('button', {
+          type: 'button',
+          class: 'secondary kb-insert',
+          text: _('Insert'),
+          'aria-label': _('Insert: %(title)s', { title: entry.title }),
+        });
         insert.addEventListener('click', () => {
           const target = $('reply-box').hidden ? $('ticket-answer') : $('reply');
           target.value = target.value ? `${target.value}\n\n${entry.answer}` : entry.answer;

@@ -1,6 +1,8 @@
 // Staff console: the live preview of the bot's answer, answer length counters, confirmations.
 (function () {
   "use strict";
+  const _ = window.consoleI18n.gettext;
+  const number = window.consoleI18n.number;
 
   function el(tag, text, cls) {
     const node = document.createElement(tag);
@@ -8,6 +10,12 @@
     if (cls) node.className = cls;
     return node;
   }
+
+  const DECISIONS = { answer: _("answer"), clarify: _("clarify"), no_match: _("no match") };
+
+  // After a failed save, the keyboard and screen reader start at the first problem.
+  const problems = document.getElementById("save-errors");
+  if (problems) (document.querySelector("#editor [aria-invalid=true]") || problems).focus();
 
   const form = document.getElementById("preview-form");
   if (form) {
@@ -24,19 +32,21 @@
       if (lang.value) params.set("lang", lang.value);
       const response = await fetch("/staff/api/preview?" + params, { credentials: "same-origin" });
       if (mine !== seq) return;  // a newer question was typed meanwhile
-      if (!response.ok) { out.replaceChildren(el("p", "Preview failed (" + response.status + ")", "error")); return; }
+      if (!response.ok) { out.replaceChildren(el("p", _("Preview failed (%(status)s)", { status: response.status }), "error")); return; }
       const data = await response.json();
-      const parts = [el("p", "Decision: " + data.decision + " · language " + data.lang +
-                        " · out of scope " + data.out_of_scope, "decision")];
+      const decision = DECISIONS[data.decision] || data.decision;
+      const parts = [el("p", _("Decision: %(decision)s · language %(lang)s · out of scope %(out)s", {
+        decision, lang: data.lang, out: number(data.out_of_scope, 3),
+      }), "decision")];
       if (data.answer) parts.push(el("pre", data.answer, "answer"));
-      if (data.choices.length) parts.push(el("p", "Would offer: " + data.choices.join(", ")));
+      if (data.choices.length) parts.push(el("p", _("Would offer: %(choices)s", { choices: data.choices.join(", ") })));
       const table = el("table");
       const head = el("tr");
-      ["Candidate", "Title", "Score"].forEach((h) => { const th = el("th", h); th.scope = "col"; head.append(th); });
+      [_("Candidate"), _("Title"), _("Score")].forEach((h) => { const th = el("th", h); th.scope = "col"; head.append(th); });
       table.append(head);
       for (const c of data.candidates) {
         const row = el("tr");
-        row.append(el("td", c.id), el("td", c.title), el("td", c.score.toFixed(3)));
+        row.append(el("td", c.id), el("td", c.title), el("td", number(c.score, 3)));
         table.append(row);
       }
       parts.push(table);
@@ -49,12 +59,13 @@
 
   for (const area of document.querySelectorAll("textarea[data-max]")) {
     const max = Number(area.dataset.max);
-    const counter = el("p", "", "muted counter");
+    const counter = el("p");
+    counter.className = "muted counter";
     counter.setAttribute("aria-live", "polite");
     area.after(counter);
     const update = () => {
       const n = area.value.trim().length;
-      counter.textContent = n + " / " + max + " characters";
+      counter.textContent = _("%(count)s / %(max)s characters", { count: number(n), max: number(max) });
       counter.classList.toggle("error", n > max);
     };
     area.addEventListener("input", update);

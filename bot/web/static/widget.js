@@ -288,22 +288,43 @@
   // "*" ends it too, so "**https://…**" keeps its bold markers.
   const URL_PATTERN = /https?:\/\/(?:(?!&quot;|&#39;|&lt;|&gt;)[^\s*])+/g;
 
-  function linkify(escaped) {
-    return escaped.replace(URL_PATTERN, (match) => {
-      let url = match;
-      let trail = '';
-      // Sentence punctuation after a link is not part of it; ")" only if unbalanced.
-      while (/[.,;:!?)\]]$/.test(url)) {
-        const last = url.slice(-1);
-        if (last === ')' && url.split('(').length > url.split(')').length - 1) break;
-        trail = last + trail;
-        url = url.slice(0, -1);
-      }
-      if (/^https?:\/\/$/.test(url)) return match;
-      return '<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + url +
-        '<span class="ic-sr" data-ic-text="newTab">' + escapeHtml(t('newTab')) + '</span></a>' +
-        trail;
+  // Contacts in answers: e-mail addresses and international phone numbers ("+48 12 210 20 20").
+  const CONTACT_PATTERN =
+    /([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(\+\d{1,3}(?:[ \u00a0]?\d){6,12})/g;
+
+  function linkContacts(escapedText) {
+    return escapedText.replace(CONTACT_PATTERN, (match, mail) => {
+      const href = mail ? 'mailto:' + mail : 'tel:' + match.replace(/[ \u00a0]/g, '');
+      return '<a href="' + href + '">' + match + '</a>';
     });
+  }
+
+  /** Web links, then contacts in the text between them (never inside a link's markup). */
+  function linkify(escaped) {
+    const parts = [];
+    let last = 0;
+    for (const match of escaped.matchAll(URL_PATTERN)) {
+      parts.push(linkContacts(escaped.slice(last, match.index)), linkUrl(match[0]));
+      last = match.index + match[0].length;
+    }
+    parts.push(linkContacts(escaped.slice(last)));
+    return parts.join('');
+  }
+
+  function linkUrl(match) {
+    let url = match;
+    let trail = '';
+    // Sentence punctuation after a link is not part of it; ")" only if unbalanced.
+    while (/[.,;:!?)\]]$/.test(url)) {
+      const last = url.slice(-1);
+      if (last === ')' && url.split('(').length > url.split(')').length - 1) break;
+      trail = last + trail;
+      url = url.slice(0, -1);
+    }
+    if (/^https?:\/\/$/.test(url)) return match;
+    return '<a href="' + url + '" target="_blank" rel="noopener noreferrer">' + url +
+      '<span class="ic-sr" data-ic-text="newTab">' + escapeHtml(t('newTab')) + '</span></a>' +
+      trail;
   }
 
   function inlineMarkup(escapedLine) {
@@ -511,6 +532,7 @@
     // host page's landmarks, and screen-reader users can jump to the chat.
     ui.root = h('div', { id: ROOT_ID, role: 'complementary', hidden: true },
       [buildLauncher(), buildPanel()]);
+    document.addEventListener('keydown', trapFocus);
     ui.root.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && state.open && !event.defaultPrevented) {
         event.preventDefault();
@@ -583,9 +605,41 @@
 
   /* ------------------------------------------------------------------ panel */
 
+  // The panel covers the whole page under the same media query as widget.css: there it is a
+  // modal dialog, and Tab stays inside it.
+  const FULL_SCREEN = window.matchMedia('(max-width: 479px), (max-height: 520px)');
+
+  function isModal() {
+    return state.open && FULL_SCREEN.matches;
+  }
+
+  function trapFocus(event) {
+    if (event.key !== 'Tab' || !isModal()) return;
+    const focusable = Array.from(ui.panel.querySelectorAll(
+      'a[href], button:not([disabled]), select, textarea, [tabindex="0"]',
+    )).filter((node) => node.getClientRects().length);
+    if (!focusable.length) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const inside = ui.panel.contains(document.activeElement);
+    if (event.shiftKey && (document.activeElement === first || !inside)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  /** Asking for a consultant again while queued or talking to one would only queue twice. */
+  function renderHuman() {
+    ui.human.disabled = state.withHuman;
+  }
+
   function openPanel(moveFocus) {
     state.open = true;
     store.set(KEYS.open, 'true');
+    ui.panel.setAttribute('aria-modal', String(FULL_SCREEN.matches));
     ui.panel.hidden = false;
     ui.root.classList.add('ic-open');
     ui.launcher.setAttribute('aria-expanded', 'true');
@@ -893,6 +947,7 @@
     if (typeof handoff === 'string' && handoff !== 'offered') {
       state.withHuman = handoff === 'queued' || handoff === 'active';
       store.set(KEYS.human, String(state.withHuman));
+      renderHuman();
       if (state.withHuman) hideTyping();
     }
     const text = typeof data.text === 'string' ? data.text : '';
@@ -985,6 +1040,7 @@
     applyPrimaryColour();
     applyStrings();
     renderHistory();
+    renderHuman();
     loadStylesheet(() => {
       ui.root.hidden = false;
       if (state.open) openPanel(false);

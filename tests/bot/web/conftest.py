@@ -22,7 +22,8 @@ def staff_app(settings):
     settings = settings.model_copy(update={"handoff_hours": "always"})
     service = SearchService(settings, encoder=FakeEncoder())
     app = create_app(settings, service)
-    with TestClient(app) as client:
+    # The consoles are Polish by default; these tests read their English texts.
+    with TestClient(app, headers={"Accept-Language": "en"}) as client:
         with app.state.db.session() as db:
             for role, languages in ROLES.items():
                 create_user(db, role, PASSWORD, role, languages)

@@ -1,0 +1,55 @@
+// The small markdown subset of knowledge-base answers (paragraphs, "- " lists, **bold**,
+// http(s) links), built as DOM nodes from text: nothing from the server becomes HTML.
+(function () {
+  "use strict";
+  const TOKEN = /\*\*(?=\S)([\s\S]*?\S)\*\*|https?:\/\/[^\s*<>"']+/g;
+
+  function inline(parent, text) {
+    let last = 0;
+    for (const match of text.matchAll(TOKEN)) {
+      parent.append(text.slice(last, match.index));
+      if (match[1] !== undefined) {
+        const strong = document.createElement("strong");
+        inline(strong, match[1]);
+        parent.append(strong);
+        last = match.index + match[0].length;
+        continue;
+      }
+      let url = match[0];
+      while (/[.,;:!?)\]]$/.test(url)) url = url.slice(0, -1);  // sentence punctuation
+      const link = document.createElement("a");
+      link.href = url;
+      link.textContent = url;
+      link.rel = "noopener noreferrer";
+      link.target = "_blank";
+      parent.append(link);
+      last = match.index + url.length;
+    }
+    parent.append(text.slice(last));
+  }
+
+  function render(text) {
+    const out = document.createDocumentFragment();
+    for (const block of String(text).replace(/\r\n?/g, "\n").trim().split(/\n\s*\n/)) {
+      let list = null;
+      let paragraph = null;
+      for (const line of block.split("\n")) {
+        if (/^\s*- /.test(line)) {
+          paragraph = null;
+          if (!list) out.append((list = document.createElement("ul")));
+          const item = document.createElement("li");
+          inline(item, line.replace(/^\s*- /, ""));
+          list.append(item);
+        } else if (line.trim()) {
+          list = null;
+          if (paragraph) paragraph.append(document.createElement("br"));
+          else out.append((paragraph = document.createElement("p")));
+          inline(paragraph, line);
+        }
+      }
+    }
+    return out;
+  }
+
+  window.consoleMarkdown = render;
+})();
