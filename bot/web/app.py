@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.curation.store import KbStore
 from bot.db import Database
+from bot.finder.service import FinderService
 from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaClient
@@ -23,7 +24,17 @@ from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
 from bot.search.service import SearchService
 from bot.settings import ROOT, Settings, get_settings
-from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
+from bot.web.routers import (
+    auth,
+    consultant,
+    feedback,
+    finder,
+    handoffs,
+    health,
+    language,
+    pages,
+    search,
+)
 from bot.web.security import LoginRequired
 from bot.web.staff import router as staff_router
 
@@ -69,6 +80,7 @@ def create_app(
         app.state.detector = detector
         app.state.db = database
         app.state.kb_store = KbStore(settings.kb_dir)
+        app.state.finder = FinderService(settings.finder_file, lambda: service.kb.ids)
         app.state.hours = hours
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
@@ -90,7 +102,7 @@ def create_app(
             database.dispose()
 
     app = FastAPI(title="INFO.OPT FAQ assistant", lifespan=lifespan)
-    for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
+    for module in (health, search, feedback, language, pages, auth, handoffs, consultant, finder):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.add_exception_handler(LoginRequired, _login_required)
