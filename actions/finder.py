@@ -104,9 +104,9 @@ class ActionFinder(Action):
             dispatcher.utter_message(response="utter_technical_problem")
             return off
         if not step["matched"]:
-            events = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+            answered = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
             utter_in(dispatcher, domain, "utter_finder_resume_offer", lang)
-            return [*events, *off]
+            return [*answered, *off]
         if intent == "start_finder":
             utter_in(dispatcher, domain, "utter_finder_intro", lang)
         events: list[EventType] = [SlotSet("finder_answers", step["answers"])]
