@@ -105,20 +105,20 @@ def test_the_widget_button_payload_starts_it_and_typed_answers_are_understood(ch
 
 
 def test_a_free_question_is_answered_then_the_finder_resumes_where_it_was(chat, domain, tree):
-    messages = press(chat, chat.say(START["en"]), "work")
-    free = chat.say("How much does the residence card cost?")
+    press(chat, chat.say(START["uk"]), "work")
+    free = chat.say("скільки коштує карта побиту?")
     assert {"kb_id": "card.fees"} in customs(free)
-    assert response_text(domain, "utter_finder_resume_offer", "en") in texts(free)
+    assert response_text(domain, "utter_finder_resume_offer", "uk") in texts(free)
     assert "/finder_resume" in [b["payload"] for b in buttons(free)]
     # Paused: the next question goes to the knowledge base without a new offer.
-    again = chat.say("How much does the residence card cost?")
+    again = chat.say("скільки коштує карта побиту?")
     assert {"kb_id": "card.fees"} in customs(again)
-    assert response_text(domain, "utter_finder_resume_offer", "en") not in texts(again)
+    assert response_text(domain, "utter_finder_resume_offer", "uk") not in texts(again)
     resumed = chat.say("/finder_resume")
-    assert asked(tree, "en", ["work"]) in texts(resumed)
+    assert asked(tree, "uk", ["work"]) in texts(resumed)
     messages = press(chat, resumed, "ukraine")
     messages = press(chat, messages, "protection")
-    assert_checklist(messages, domain, tree, "en", ["work", "ukraine", "protection"])
+    assert_checklist(messages, domain, tree, "uk", ["work", "ukraine", "protection"])
 
 
 def test_an_earlier_button_changes_that_answer_and_stop_closes_the_finder(chat, domain, tree):
