@@ -66,6 +66,10 @@ class WebAppClient:
     async def entry(self, entry_id: str, lang: str) -> dict[str, Any] | None:
         return await self._get(f"/api/entries/{entry_id}", {"lang": lang})
 
+    async def finder_step(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The permit finder's next question or result (see bot/web/routers/finder.py)."""
+        return await self._post("/api/finder/step", body)
+
     async def detect_language(self, text: str) -> str | None:
         result = await self._post("/api/detect-language", {"text": text[:MAX_MESSAGE_CHARS]})
         return result.get("lang")

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.finder import validate_tree
 from bot.kb.freshness import Expiry, expiry, next_review
 from bot.kb.loader import KnowledgeBaseError, validate
 from bot.search.encoders import ModelMissingError, fetch_st_model
@@ -38,7 +39,10 @@ def _service() -> SearchService:
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = get_settings()
     kb_dir = Path(args.kb) if args.kb else settings.kb_dir
-    kb, problems = validate(kb_dir)
+    kb, kb_problems = validate(kb_dir)
+    finder_file = Path(args.finder) if args.finder else settings.finder_file
+    tree, finder_problems = validate_tree(finder_file, kb.ids)
+    problems = [str(p) for p in kb_problems] + finder_problems
     for problem in problems:
         print(problem)
     if problems:
@@ -57,7 +61,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"review ({next_review(entry.reviewed)})",
                 file=sys.stderr,
             )
-    print(f"ok: {len(kb.entries)} entries, {sum(len(v) for v in kb.negatives.values())} negatives")
+    print(
+        f"ok: {len(kb.entries)} entries, {sum(len(v) for v in kb.negatives.values())} negatives,"
+        f" {len(tree.questions)} finder questions"
+    )
     return 0
 
 
@@ -294,8 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faq", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("validate", help="check the knowledge-base files")
+    p = sub.add_parser("validate", help="check the knowledge-base files and the permit finder")
     p.add_argument("--kb", help="knowledge-base folder (default data/kb)")
+    p.add_argument("--finder", help="the permit finder's tree (default data/finder.yml)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("index", help="build (or load) the search index")

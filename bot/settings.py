@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAQ_", extra="ignore")
 
     kb_dir: Path = ROOT / "data" / "kb"
+    finder_file: Path = ROOT / "data" / "finder.yml"
+    """The permit finder's decision tree."""
     search_config: Path = ROOT / "data" / "search.yml"
     models_dir: Path = ROOT / "models"
     var_dir: Path = ROOT / "var"
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     )
     rasa_public_url: str = "http://127.0.0.1:5005"
     """Where browsers reach the Rasa server (the web chat widget's `data-server`)."""
+    public_url: str = ""
+    """Where users reach the web app (links to printable checklists); the request's own URL
+    when empty."""
     kb_poll_seconds: float = 2.0
     domain_path: Path = ROOT / "domain.yml"
     rasa_url: str = "http://127.0.0.1:5005"

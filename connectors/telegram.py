@@ -6,7 +6,7 @@ Configured in credentials.yml from the environment (an empty token disables the 
 `TELEGRAM_API_BASE_URL` (Telegram's by default; tests point it at a local fake).
 
 Behaviour, for users:
-- text goes to Rasa; commands map to intents (/start, /language, /help, /human, /privacy);
+- text goes to Rasa; commands map to intents (/start, /language, /help, /human, /privacy, /finder);
 - buttons are inline keyboards; a press is acknowledged, routed as the button's payload, and
   the keyboard is removed so it cannot be pressed twice;
 - photos, voice, stickers, documents, locations and contacts get a "text only" reply in the
@@ -61,6 +61,7 @@ COMMAND_PAYLOADS = {
     "help": "/help",
     "human": "/human_handoff",
     "privacy": "/privacy",
+    "finder": "/start_finder",
 }
 NON_TEXT_PAYLOAD = "/non_text"
 MAX_CALLBACK_BYTES = 64

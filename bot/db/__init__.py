@@ -2,6 +2,7 @@
 
 from bot.db.curation import InboxHandled, KbRevision, TranslationFlag
 from bot.db.engine import Database
+from bot.db.finder import FinderEvent
 from bot.db.models import (
     Base,
     ConsultantPresence,
@@ -19,6 +20,7 @@ __all__ = [
     "ConsultantPresence",
     "Database",
     "Feedback",
+    "FinderEvent",
     "Handoff",
     "HandoffMessage",
     "InboxHandled",

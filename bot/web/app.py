@@ -22,6 +22,7 @@ from bot import metrics
 from bot.curation.store import KbStore
 from bot.db import Database
 from bot.db.engine import normalise_url
+from bot.finder.service import FinderService
 from bot.handoff.hours import OfficeHours
 from bot.handoff.pump import HandoffPump
 from bot.handoff.rasa_client import RasaClient
@@ -33,7 +34,17 @@ from bot.settings import ROOT, Settings, get_settings
 from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
 from bot.web.observability import RequestContextMiddleware
-from bot.web.routers import auth, consultant, feedback, handoffs, health, language, pages, search
+from bot.web.routers import (
+    auth,
+    consultant,
+    feedback,
+    finder,
+    handoffs,
+    health,
+    language,
+    pages,
+    search,
+)
 from bot.web.routers import metrics as metrics_router
 from bot.web.security import LoginRequired, RoleRefused, hashing_slots, proxy_networks
 from bot.web.staff import router as staff_router
@@ -138,6 +149,7 @@ def create_app(
         app.state.detector = detector
         app.state.db = database
         app.state.kb_store = KbStore(settings.kb_dir)
+        app.state.finder = FinderService(settings.finder_file, lambda: service.kb.ids)
         app.state.hours = hours
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
@@ -170,7 +182,7 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    for module in (health, search, feedback, language, pages, auth, handoffs, consultant):
+    for module in (health, search, feedback, language, pages, auth, handoffs, consultant, finder):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.include_router(metrics_router.router)

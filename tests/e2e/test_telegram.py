@@ -75,6 +75,7 @@ def test_webhook_and_command_menu_are_registered_at_start(stack, telegram):
             "help",
             "human",
             "privacy",
+            "finder",
         }
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from bot.curation import dashboard
+from bot.finder import usage as finder_usage
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep
 from bot.web.security import CuratorDep
@@ -32,7 +33,13 @@ def dashboard_page(request: Request, user: CuratorDep, db: DbDep, days: Days = 3
     return render(
         request,
         "staff/dashboard.html",
-        {"board": board, "charts": charts, "days": days, "languages": LANGUAGES},
+        {
+            "board": board,
+            "charts": charts,
+            "days": days,
+            "languages": LANGUAGES,
+            "finder": finder_usage.summarise(db, days),
+        },
     )
 
 
