@@ -13,10 +13,11 @@ import json
 import logging
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import TracedAction
 from actions.context import channel_name, entity_value, intent_name, message_text, reply_language
 from actions.handoff import offer_handoff, start_handoff
 from actions.kb import ActionAnswerQuestion
@@ -55,7 +56,7 @@ def send_checklist(
             reviewed=str(item["reviewed"]),
         )
     utter_in(dispatcher, domain, "utter_finder_disclaimer", lang)
-    events = offer_handoff(dispatcher)
+    events = offer_handoff(dispatcher, domain, lang)
     utter_in(
         dispatcher,
         domain,
@@ -67,7 +68,7 @@ def send_checklist(
     return events
 
 
-class ActionFinder(Action):
+class ActionFinder(TracedAction):
     """Starts, continues, resumes or stops the finder, by the latest intent."""
 
     def name(self) -> str:
