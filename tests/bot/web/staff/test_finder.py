@@ -61,7 +61,7 @@ def test_preview_walks_a_path_to_its_entries_and_the_dashboard_counts_runs(staff
     with client.app.state.db.session() as db:
         record(db, "a", "rest", "uk", "started")
         record(db, "a", "rest", "uk", "asked", question="ukr_status")
-    dashboard = client.get("/staff/dashboard").text
+    dashboard = client.get("/staff/dashboard?lang=en").text
     assert "Started: 1 · finished: 0 · abandoned: 1" in dashboard
     assert "<td>ukr_status</td><td>1</td>" in dashboard
 
