@@ -44,6 +44,7 @@ from telegram import (
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError
 
+from bot.logs import CONVERSATION_ID, conversation_id
 from connectors.telegram_format import split_message, to_html
 
 log = logging.getLogger(__name__)
@@ -318,6 +319,8 @@ class TelegramInput(InputChannel):
         language: str | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
+        # Each update is handled in its own task: Rasa's lines for it carry the (hashed) chat.
+        CONVERSATION_ID.set(conversation_id(str(chat_id)))
         await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
         await on_new_message(
             UserMessage(

@@ -27,6 +27,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.logs import CONVERSATION_ID, conversation_id
+
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 4000
@@ -123,6 +125,8 @@ class WebChatInput(InputChannel):
             # A reconnected socket may not have re-requested its session yet.
             await sio.enter_room(sid, session_id)
             metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+            # Each socket.io event runs in its own task: Rasa's lines for it carry the id.
+            CONVERSATION_ID.set(conversation_id(session_id))
             await on_new_message(
                 UserMessage(
                     message[:MAX_MESSAGE_CHARS],
