@@ -46,6 +46,7 @@ from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.inbound import channel_id, inbound_message, sender_id
 from bot.log_redaction import hide_in_logs
+from bot.logs import CONVERSATION_ID, conversation_id
 from connectors import rasa_runtime
 from connectors.telegram_format import html_parts
 
@@ -325,6 +326,8 @@ class TelegramInput(InputChannel):
         language: str | None,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
+        # Each update is handled in its own task: Rasa's lines for it carry the (hashed) chat.
+        CONVERSATION_ID.set(conversation_id(sender_id(self.name(), chat_id)))
         await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
         text, metadata = inbound_message(text, {"language": language} if language else {})
         await on_new_message(

@@ -43,6 +43,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
 from bot.inbound import client_metadata, inbound_message, sender_id
+from bot.logs import CONVERSATION_ID, conversation_id
 from connectors import rasa_runtime
 
 rasa_runtime.install()  # Rasa imports this channel at start-up: see connectors/rasa_runtime.py
@@ -207,6 +208,8 @@ class WebChatInput(InputChannel):
             text, metadata = inbound_message(
                 data.get("message"), client_metadata(data.get("metadata"))
             )
+            # Each socket.io event runs in its own task: Rasa's lines for it carry the id.
+            CONVERSATION_ID.set(conversation_id(self.sessions.room(session_id)))
             output = TurnOutput(sio, "bot_uttered")
             await on_new_message(
                 UserMessage(

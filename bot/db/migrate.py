@@ -98,6 +98,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             _upgrade_locked(connection, revision)
         finally:
+            # A failed migration leaves the transaction aborted; the lock must still be freed,
+            # or the pooled connection would keep holding it.
+            connection.rollback()
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
             connection.commit()
 

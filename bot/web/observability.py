@@ -18,6 +18,7 @@ from bot import metrics
 from bot.logs import CONVERSATION_ID, CONVERSATION_ID_HEADER, REQUEST_ID, REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
+QUIET_ROUTES = ("/health", "/metrics")
 _ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 """What a caller's id may look like; anything else is replaced, so a header cannot forge logs."""
 
@@ -73,6 +74,8 @@ class RequestContextMiddleware:
             ).observe(elapsed)
             if status >= 500 and not failed:
                 metrics.ERRORS.labels(where="response_5xx").inc()
-            log.info("%s %s %d %.1fms", scope["method"], template, status, elapsed * 1000)
+            # Probes and scrapes come every few seconds: worth a line only when debugging.
+            level = logging.DEBUG if template.startswith(QUIET_ROUTES) else logging.INFO
+            log.log(level, "%s %s %d %.1fms", scope["method"], template, status, elapsed * 1000)
             REQUEST_ID.reset(request_token)
             CONVERSATION_ID.reset(conversation_token)

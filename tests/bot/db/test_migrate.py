@@ -126,3 +126,17 @@ def test_concurrent_start_ups_migrate_once(empty_url):
     assert current(databases[0].engine) == head()
     for db in databases:
         db.dispose()
+
+
+def test_faq_db_upgrade_then_check(tmp_path, monkeypatch, capsys):
+    from bot import cli
+    from bot.settings import Settings
+
+    settings = Settings(var_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    assert cli.main(["db", "check"]) == 1  # never migrated
+    assert cli.main(["db", "upgrade"]) == 0
+    assert f"database at revision {head()} (was none)" in capsys.readouterr().out
+    assert cli.main(["db", "check"]) == 0
+    assert cli.main(["db", "current"]) == 0
+    assert capsys.readouterr().out.strip().endswith(head())
