@@ -25,6 +25,7 @@ def test_a_ukrainian_path_on_a_phone_ends_in_a_printable_checklist(browser, stac
     open_panel(page)
     send(page, "який дозвіл мені потрібен?")
     wait_for_bot_text(page, purpose.text["uk"])
+    page.locator(".ic-quick-reply").last.scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "finder-360px.png"))
     page.locator(".ic-quick-reply", has_text=purpose.option("study").label["uk"]).click()
