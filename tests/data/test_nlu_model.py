@@ -23,6 +23,12 @@ CASES = [
         "позовите оператора пожалуйста",
     ]),
     ("bot_challenge", ["Rozmawiam z botem?", "Are you a real person?", "Ви робот?", "Это бот?"]),
+    ("start_finder", [
+        "Nie wiem, jakiego zezwolenia potrzebuję",
+        "Which permit is right for me?",
+        "Який дозвіл мені підходить?",
+        "Какое разрешение мне подходит?",
+    ]),
 ]  # fmt: skip
 
 QUESTIONS = [

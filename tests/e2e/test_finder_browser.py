@@ -25,14 +25,15 @@ def test_a_ukrainian_path_on_a_phone_ends_in_a_printable_checklist(browser, stac
     open_panel(page)
     send(page, "який дозвіл мені потрібен?")
     wait_for_bot_text(page, purpose.text["uk"])
+    page.locator(".ic-quick-reply").last.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "finder-360px.png"))
     page.locator(".ic-quick-reply", has_text=purpose.option("study").label["uk"]).click()
     wait_for_bot_text(page, where.text["uk"])
     page.locator(".ic-quick-reply", has_text=where.option("poland").label["uk"]).click()
     wait_for_bot_text(page, response_text(domain, "utter_finder_disclaimer", "uk"))
     # Nothing sticks out sideways on a narrow screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "finder-360px.png"))
 
     link = page.locator("#infoopt-chat-log a[href*='/finder/checklist']").last
     with context.expect_page() as opened:
@@ -45,7 +46,7 @@ def test_a_ukrainian_path_on_a_phone_ends_in_a_printable_checklist(browser, stac
     titles = checklist.locator("li.item h2").all_inner_texts()
     assert len(titles) == len(where.option("poland").result)
     assert checklist.evaluate("document.documentElement.scrollWidth") <= 360
-    checklist.screenshot(path=str(SCREENSHOTS / "finder-checklist-360px.png"), full_page=True)
+    checklist.screenshot(path=str(SCREENSHOTS / "finder-checklist-360px.png"))
     checklist.emulate_media(media="print")
     assert checklist.locator("button").is_hidden()
     context.close()
