@@ -346,7 +346,8 @@ class Stack:
                     str(RASA_VENV / "bin" / "rasa"), "run", "--model", str(self.model),
                     "--port", str(backend.rasa_port), "--interface", "127.0.0.1",
                     "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-                    "--cors", "*", "--enable-api", "--auth-token", c.rasa_token,
+                    # One argument: a random token may start with "-".
+                    "--cors", "*", "--enable-api", f"--auth-token={c.rasa_token}",
                     "--logging-config-file", LOGGING_CONFIG,
                 ],
                 f"http://127.0.0.1:{backend.rasa_port}/",
