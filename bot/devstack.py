@@ -268,6 +268,9 @@ class StackConfig:
             "FAQ_RASA_URL": self.rasa_url,
             "RASA_AUTH_TOKEN": self.rasa_token,
             "FAQ_INTERNAL_TOKEN": self.internal_token,
+            # Behind nginx every client is loopback: believe nginx's X-Forwarded-For (login
+            # throttling is per client address too).
+            **({"FAQ_TRUSTED_PROXIES": "127.0.0.1"} if self.replicas > 1 else {}),
             "WEBCHAT_SESSION_SECRET": self.session_secret,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),  # Rasa imports the custom channels from connectors/
