@@ -100,7 +100,8 @@ eval: $(VENV)/.ready
 calibrate: $(VENV)/.ready
 	$(VENV)/bin/faq calibrate
 
-# About 10 minutes on 2 idle cores (21 on a busy machine); writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
+# About 10 minutes on 2 idle cores (21 on a busy machine), plus the load stage's second stack
+# (REPLICAS=2 on PostgreSQL and Redis); writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
 bench: train
 	$(PY) -m bot.bench.run
 

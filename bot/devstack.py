@@ -66,6 +66,8 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 NGINX = "nginx"
+FIRST_WEBAPP = "webapp-1"
+"""With replicas, the web app that prepares the shared database before the others start."""
 """The balancer's name: `nginx` on PATH, else Debian's /usr/sbin/nginx."""
 
 
@@ -415,8 +417,16 @@ class Stack:
             time.sleep(0.5)
 
     def start(self, timeout: float = 300.0) -> None:
-        """Start all three and wait until each answers its health check."""
-        self._wait_ready([self._spawn(name) for name in self._specs()], timeout)
+        """Start all three and wait until each answers its health check.
+
+        With replicas the first web app starts alone: it prepares the shared database (creates
+        its tables) before the other copies connect, so they never race to do it.
+        """
+        names = list(self._specs())
+        if self.config.replicas > 1:
+            names.remove(FIRST_WEBAPP)
+            self._wait_ready([self._spawn(FIRST_WEBAPP)], timeout)
+        self._wait_ready([self._spawn(name) for name in names], timeout)
 
     def dead(self) -> _Process | None:
         return next((p for p in self.processes if p.popen.poll() is not None), None)

@@ -131,17 +131,20 @@ def _socketio_user(url: str, texts: list[str], tally: Tally, lock: threading.Loc
     try:
         session = ""
         for turn, text in enumerate(texts):
-            if turn % TURNS == 0:  # a fresh conversation, as after a page reload
-                session = uuid.uuid4().hex
-                sio.emit("session_request", {"session_id": session})
-                try:
-                    confirmed.get(timeout=30)
-                except queue.Empty:
-                    with lock:
-                        tally.errors += len(texts) - turn
-                    return
             started = time.perf_counter()
-            sio.emit("user_uttered", {"message": text, "session_id": session, "metadata": {}})
+            try:
+                if turn % TURNS == 0:  # a fresh conversation, as after a page reload
+                    session = uuid.uuid4().hex
+                    sio.emit("session_request", {"session_id": session})
+                    confirmed.get(timeout=30)
+                utterance = {"message": text, "session_id": session, "metadata": {}}
+                sio.emit("user_uttered", utterance)
+            except (queue.Empty, socketio.exceptions.SocketIOError):
+                # The server dropped this user (say, pings unanswered under overload): every
+                # message it had yet to send is an error.
+                with lock:
+                    tally.errors += len(texts) - turn
+                return
             last = None
             try:
                 message = inbox.get(timeout=TIMEOUT_S)
@@ -236,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "machine": machine(),
         "turns": TURNS,
+        "cores": os.cpu_count(),
         "load_before": os.getloadavg()[0],
         "rest": [],
         "socketio": [],

@@ -51,9 +51,13 @@ def load_plot(load: dict[str, Any], path: Path) -> None:
         users = sorted({*users, *(r["users"] for r in rest)})
         label = f"REST, {replicas} cop{'y' if replicas == 1 else 'ies'}"
         x = [r["users"] for r in rest]
+        color = f"C{replicas - 1}"  # one colour per setup, one line style per percentile
         for key, style in (("p50", ":"), ("p95", "-"), ("p99", "--")):
-            left.plot(x, [r["ms"][key] for r in rest], style, marker="o", label=f"{label} {key}")
-        right.plot(x, [r["throughput_per_s"] for r in rest], marker="o", label=label)
+            left.plot(
+                x, [r["ms"][key] for r in rest], style, color=color, marker="o",
+                label=f"{label} {key}",
+            )  # fmt: skip
+        right.plot(x, [r["throughput_per_s"] for r in rest], color=color, marker="o", label=label)
     for r in load["socketio"]:
         if r["ms"]:
             left.scatter([r["users"]], [r["ms"]["p95"]], marker="x", color="k", zorder=3)

@@ -233,6 +233,16 @@ def load_section(load: dict[str, Any], command: str) -> list[str]:
         "",
         *_targets(load),
         "",
+        *(
+            [
+                f"Load average (1 min) when this stage started {load['load_before']:.1f}, when"
+                f" it ended {load['load_after']:.1f}, on {load.get('cores', 2)} cores: above"
+                " about 0.5 other processes shared the CPU, so latencies are pessimistic.",
+                "",
+            ]
+            if "load_after" in load
+            else []
+        ),
         "![latency and throughput by concurrent users](docs/bench/load.png)",
         "",
     ]

@@ -150,6 +150,9 @@ def test_load_targets_are_judged_per_setup():
     assert len(lines) == 3 and all("**missed**" in line for line in lines)
     fast = {**RESULTS["load"]["rest"][0], "ms": {"p50": 40.0, "p95": 55.0, "p99": 60.0}}
     assert "met" in report._targets({"rest": [fast]})[0]
+    busy = {**RESULTS["load"], "load_before": 12.0, "load_after": 15.5}
+    section = "\n".join(report.load_section(busy, "cmd"))
+    assert "started 12.0, when it ended 15.5" in section and "pessimistic" in section
 
 
 def test_a_stage_that_failed_is_reported_as_not_measured():
