@@ -65,25 +65,27 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if tracker.latest_action_name == "action_set_language":
-            # Predicted as the core fallback after action_set_language: the turn is open.
-            events: list[EventType] = []
-            lang = reply_language(tracker)
-        else:
+        # Predicted as the core fallback after action_set_language, the turn is already open.
+        settled = (
+            reply_language(tracker) if tracker.latest_action_name == "action_set_language" else None
+        )
+        events: list[EventType] = []
+        if settled is None:
             events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
             if relayed:
                 return events
-            text = message_text(tracker)
-            question = refusal_for(text) is None and not is_button_payload(text.strip())
-            if question and intent_name(tracker) != "choose_entry":
-                return events + await self._search(dispatcher, tracker, domain, text)
-            opened, lang, refused = start_turn(
+        text = message_text(tracker)
+        question = refusal_for(text) is None and not is_button_payload(text.strip())
+        if question and intent_name(tracker) != "choose_entry":
+            return events + await self._search(dispatcher, tracker, domain, text, settled)
+        if settled is None:
+            opened, settled, refused = start_turn(
                 dispatcher, tracker, domain, await detect_language(tracker)
             )
             events += opened
             if refused:
                 return events
-        return events + await self._choice(dispatcher, tracker, domain, lang)
+        return events + await self._choice(dispatcher, tracker, domain, settled)
 
     @staticmethod
     async def _choice(
@@ -103,24 +105,33 @@ class ActionAnswerQuestion(Action):
 
     @staticmethod
     async def _search(
-        dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], text: str
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+        text: str,
+        settled: str | None,
     ) -> list[EventType]:
-        """Search, with the reply language detected by the web app in the same request."""
+        """Search; unless `settled`, the web app detects the reply language in the same request."""
         text = text.strip()
         try:
             result = await get_webapp().search(
                 text,
-                locked_language(tracker),
+                settled or locked_language(tracker),
                 tracker.sender_id,
                 channel_name(tracker),
                 fallback_lang=undetected_language(tracker),
             )
         except WebAppError:
             log.exception("knowledge base unavailable")
-            events, lang, _ = start_turn(dispatcher, tracker, domain, None)
+            events, lang = (
+                ([], settled) if settled else start_turn(dispatcher, tracker, domain, None)[:2]
+            )
             utter_in(dispatcher, domain, "utter_technical_problem", lang)
             return events
-        events, lang, _ = start_turn(dispatcher, tracker, domain, result["lang"])
+        if settled:
+            events, lang = [], settled
+        else:
+            events, lang, _ = start_turn(dispatcher, tracker, domain, result["lang"])
         events.append(SlotSet("last_question", text))
         if result["decision"] == "answer":
             return events + send_answer(dispatcher, domain, result["results"][0], lang)
