@@ -130,7 +130,7 @@ async def check_csrf(request: Request, session: SessionDep) -> None:
     if request.method in SAFE_METHODS:
         return
     sent = request.headers.get("x-csrf-token") or await _form_token(request)
-    if not sent or not secrets.compare_digest(sent, session.csrf_token):
+    if not sent or not secrets.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or invalid CSRF token")
 
 
@@ -164,7 +164,8 @@ def check_internal(request: Request, settings: SettingsDep) -> None:
     """
     if settings.internal_token:
         sent = request.headers.get("x-internal-token", "")
-        if secrets.compare_digest(sent, settings.internal_token):
+        # Bytes: compare_digest refuses non-ASCII text, and a header can hold any.
+        if secrets.compare_digest(sent.encode(), settings.internal_token.encode()):
             return
     elif request.client and request.client.host in LOOPBACK:
         return
