@@ -9,8 +9,12 @@ client address; too many in the window lock that key for the window.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import string
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -33,7 +37,36 @@ MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 20
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "common_passwords.txt"
 
+HASHING_SLOTS = 1
+"""Password hashes computed at once. Each Argon2 hash takes 64 MiB and several threads for
+a tenth of a second; a burst of logins queues for these instead of taking the CPU."""
+HASHING_NICENESS = 10
+
 _hasher = PasswordHasher()
+
+
+def _lower_priority() -> None:
+    # Hashing yields the CPU to everything else the process serves (health checks, searches);
+    # on Linux a thread's niceness is its own and passes to the threads Argon2 starts.
+    if sys.platform == "linux":
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
+
+
+_hashing = ThreadPoolExecutor(HASHING_SLOTS, "password-hashing", initializer=_lower_priority)
+
+
+def _hash(password: str) -> str:
+    return _hashing.submit(_hasher.hash, password).result()
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """Whether `password` matches; False for a wrong password or an unreadable hash."""
+    try:
+        return _hashing.submit(_hasher.verify, password_hash, password).result()
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 # Verifying against this when the user does not exist keeps response times alike, so
 # timing does not reveal which usernames exist.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -106,7 +139,7 @@ def create_user(
         raise AccountError(f"user '{username}' already exists")
     user = User(
         username=username,
-        password_hash=_hasher.hash(password),
+        password_hash=_hash(password),
         role=role,
         languages=",".join(langs),
     )
@@ -117,15 +150,12 @@ def create_user(
 
 def hash_password(password: str) -> str:
     """The Argon2id hash of a password (for resets; `create_user` hashes its own)."""
-    return _hasher.hash(password)
+    return _hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     """Whether this is the user's password (for changing it: the current one is asked)."""
-    try:
-        return _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    return _verify(user.password_hash, password)
 
 
 def _attempts(db: Session, key: str) -> int:
@@ -159,11 +189,7 @@ def authenticate(database: Database, username: str, password: str, address: str)
         if any(_attempts(db, key) > limit for key, limit in zip(keys, limits, strict=True)):
             raise LoginThrottled(int(THROTTLE_WINDOW.total_seconds()))
         user = db.scalar(select(User).where(User.username == username.strip(), User.active))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if user is None:
+    if not _verify(user.password_hash if user else _DUMMY_HASH, password) or user is None:
         return None
     with database.session() as db:
         db.execute(

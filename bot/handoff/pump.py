@@ -213,18 +213,20 @@ class HandoffPump:
 
     async def sync(self) -> None:
         """Copy user messages the action server could not relay (the web app was down)."""
-        with self.database.session() as db:
-            open_ = [
-                (h.id, h.sender_id, h.synced_until)
-                for h in db.scalars(select(Handoff).where(Handoff.state.in_(service.OPEN_STATES)))
-            ]
-        for handoff_id, sender_id, since in open_:
+        for handoff_id, sender_id, since in await run_in_threadpool(self._open_handoffs):
             try:
                 events = await self.rasa.events(sender_id)
             except RasaError as exc:
                 log.warning("transcript sync postponed: %s", exc)
                 return
             await run_in_threadpool(self._copy, handoff_id, events, since)
+
+    def _open_handoffs(self) -> list[tuple[int, str, float]]:
+        with self.database.session() as db:
+            return [
+                (h.id, h.sender_id, h.synced_until)
+                for h in db.scalars(select(Handoff).where(Handoff.state.in_(service.OPEN_STATES)))
+            ]
 
     def _copy(self, handoff_id: int, events: list[dict[str, Any]], since: float) -> None:
         with self.database.session() as db:

@@ -18,6 +18,7 @@ import anyio
 from fastapi import Depends, HTTPException, Request, status
 
 from bot.auth import session_user
+from bot.auth.accounts import HASHING_SLOTS
 from bot.db.models import StaffSession, User
 from bot.web.deps import DbDep, SettingsDep
 from bot.web.i18n import asked_locale
@@ -26,10 +27,6 @@ SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
-HASHING_SLOTS = 1
-"""Password-hashing requests served at once. Each Argon2 hash takes 64 MiB and several
-threads for a tenth of a second; a burst of logins must queue here (on the event loop, at
-no cost), not take the worker threads, the database and the CPU from everyone else."""
 
 
 @lru_cache(maxsize=8)
@@ -76,7 +73,11 @@ def hashing_slots() -> anyio.Semaphore:
 
 
 async def hashing_slot(request: Request) -> AsyncIterator[None]:
-    """Held while a route hashes passwords; waiting happens on the event loop, not in a thread."""
+    """Held by a request that hashes passwords, for all of its work.
+
+    A burst of logins waits here, on the event loop at no cost, instead of taking the worker
+    threads and database connections everyone else needs.
+    """
     async with request.app.state.hashing_slots:
         yield
 

@@ -8,9 +8,9 @@ got 500s.
 from __future__ import annotations
 
 import inspect
+import json
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import httpx
 from fastapi.dependencies.models import Dependant
@@ -19,13 +19,15 @@ from fastapi.routing import APIRoute
 from bot.search.service import SearchService
 from bot.web.app import create_app, open_database
 from bot.web.deps import get_database, get_db
-from bot.web.security import LOGIN_CSRF_COOKIE
-from tests.bot.web.conftest import csrf_of
 from tests.fakes import FakeEncoder
-from tests.security.webapp_server import running_webapp, settings_env
+from tests.security.webapp_server import login_burst, running_webapp, settings_env
 
 BOGUS_LOGINS = 50
 MAX_SECONDS = 1.0
+OUTLIERS = 0.01
+"""Share of probes allowed over MAX_SECONDS (never over NEVER_SECONDS): on an overloaded
+machine the operating system alone delays a few; a blocked event loop delays them all."""
+NEVER_SECONDS = 5.0
 TOKEN = "internal-test-token"
 
 
@@ -66,16 +68,6 @@ def _timed(call: Callable[[], httpx.Response]) -> float:
 def test_health_and_search_answer_within_a_second_during_a_login_burst(settings, tmp_path):
     env = settings_env(settings, FAQ_INTERNAL_TOKEN=TOKEN)
     with running_webapp(env, tmp_path / "webapp.log") as url, httpx.Client(base_url=url) as c:
-        token = csrf_of(c.get("/login").text)
-        cookie = c.cookies[LOGIN_CSRF_COOKIE]
-
-        def bogus_login(i: int) -> httpx.Response:
-            return httpx.post(
-                f"{url}/login",
-                data={"username": f"nobody{i}", "password": "x" * 12, "csrf_token": token},
-                headers={"cookie": f"{LOGIN_CSRF_COOKIE}={cookie}"},
-                timeout=120,
-            )
 
         def health() -> httpx.Response:
             return c.get("/health", timeout=30)
@@ -84,17 +76,16 @@ def test_health_and_search_answer_within_a_second_during_a_login_burst(settings,
             body = {"text": "Ile kosztuje karta pobytu?", "sender_id": "probe", "log": True}
             return c.post("/api/search", json=body, headers={"x-internal-token": TOKEN}, timeout=30)
 
-        c.post(
-            "/api/search", json={"text": "karta"}, headers={"x-internal-token": TOKEN}, timeout=120
-        )
+        warm_up = {"text": "karta", "log": False}
+        c.post("/api/search", json=warm_up, headers={"x-internal-token": TOKEN}, timeout=120)
         # (the first search loads what it needs lazily; it is not what is measured)
         times = []
-        with ThreadPoolExecutor(BOGUS_LOGINS) as pool:
-            logins = [pool.submit(bogus_login, i) for i in range(BOGUS_LOGINS)]
-            # Probe for as long as the burst lasts.
-            while not all(f.done() for f in logins) or len(times) < 6:
+        with login_burst(url, BOGUS_LOGINS) as burst:
+            while burst.poll() is None or len(times) < 6:  # probe for as long as it lasts
                 times += [_timed(health), _timed(search)]
-            wait(logins)
-        statuses = sorted({f.result().status_code for f in logins})
+            output, _ = burst.communicate()
+    statuses = sorted(set(json.loads(output)))
     assert statuses in ([401], [401, 429]), statuses  # refused, never a 500
-    assert max(times) < MAX_SECONDS, f"slowest answer {max(times):.2f} s during the burst"
+    slow = [(i, round(t, 2)) for i, t in enumerate(times) if t >= MAX_SECONDS]
+    report = f"(probe number, seconds) over {MAX_SECONDS} s of {len(times)}: {slow}"
+    assert len(slow) <= OUTLIERS * len(times) and max(times) < NEVER_SECONDS, report

@@ -1,17 +1,21 @@
 """A real web app for attack tests: uvicorn in its own process on a free port, fake encoder.
 
 `create` is the uvicorn factory (settings from the environment, as in production);
-`running_webapp` starts it like `make run` does and stops it afterwards.
+`running_webapp` starts it like `make run` does and stops it afterwards; `login_burst` is an
+attacker in a process of its own, so its threads do not slow the test's own measurements.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -80,3 +84,35 @@ def running_webapp(env: dict[str, str], log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _bogus_logins(url: str, count: int) -> None:
+    """Print the statuses of `count` simultaneous logins with unknown usernames (JSON)."""
+    form = httpx.get(f"{url}/login", timeout=60)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert match
+    cookie = "; ".join(f"{name}={value}" for name, value in form.cookies.items())
+
+    def attempt(i: int) -> int:
+        data = {"username": f"nobody{i}", "password": "x" * 12, "csrf_token": match.group(1)}
+        response = httpx.post(f"{url}/login", data=data, headers={"cookie": cookie}, timeout=300)
+        return response.status_code
+
+    with ThreadPoolExecutor(count) as pool:
+        print(json.dumps(list(pool.map(attempt, range(count)))))
+
+
+@contextmanager
+def login_burst(url: str, count: int) -> Iterator[subprocess.Popen[str]]:
+    """`count` simultaneous bogus logins from another process; `.communicate()` gives them."""
+    code = "import sys; from tests.security.webapp_server import _bogus_logins as b; "
+    code += "b(sys.argv[1], int(sys.argv[2]))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", code, url, str(count)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()

@@ -137,6 +137,21 @@ def test_malformed_yaml_is_reported_not_raised(tmp_path):
     assert len(messages) == 1 and "not valid YAML" in messages[0]
 
 
+def test_deep_nesting_is_a_file_and_line_problem_not_a_crash(tmp_path):
+    brackets = 20_000
+    path = tmp_path / "card.yml"
+    path.write_text("area: card\nentries: " + "[" * brackets + "]" * brackets, encoding="utf-8")
+    assert _messages(tmp_path) == [f"{path}:2: -: not valid YAML: nested more than 64 levels deep"]
+
+
+def test_a_control_character_in_a_text_is_a_problem(tmp_path):
+    nul = {**_entry()["pl"], "title": "Opłata\x00za kartę"}
+    _write(tmp_path, "card.yml", [_entry(pl=nul)])
+    [message] = _messages(tmp_path)
+    assert "card.fees: pl: control character U+0000 in the title" in message
+    assert message.startswith(f"{tmp_path / 'card.yml'}:")
+
+
 def test_load_refuses_an_invalid_knowledge_base(tmp_path):
     _write(tmp_path, "card.yml", [_entry(pl=None)])
     with pytest.raises(KnowledgeBaseError) as err:

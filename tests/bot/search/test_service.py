@@ -74,6 +74,14 @@ def test_an_invalid_change_is_refused_and_the_old_index_stays(settings, service)
     assert service.searcher.search("zgubiłem kartę pobytu").best.id == "card.loss"
 
 
+def test_an_invalid_change_is_logged_with_its_reasons_and_no_traceback(settings, service, caplog):
+    (settings.kb_dir / "broken.yml").write_text("area: broken\n", encoding="utf-8")
+    assert service.refresh() is False
+    [record] = [r for r in caplog.records if "invalid" in r.getMessage()]
+    assert "broken.yml:1: -: `entries` must be a non-empty list" in record.getMessage()
+    assert record.exc_info is None
+
+
 def test_warm_up_refuses_an_invalid_knowledge_base(settings):
     (settings.kb_dir / "broken.yml").write_text("area: broken\n", encoding="utf-8")
     with pytest.raises(KnowledgeBaseError):

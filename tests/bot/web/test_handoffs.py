@@ -68,5 +68,7 @@ def test_the_user_can_end_the_handoff(internal):
 def test_the_action_servers_api_is_closed_to_others(internal, method, path, body):
     kwargs = {"json": body} if body else {}
     assert getattr(internal, method)(path, **kwargs).status_code == 403
+    foreign = {"X-Internal-Token": "żółw".encode()}  # non-ASCII must not raise (a 500)
+    assert getattr(internal, method)(path, headers=foreign, **kwargs).status_code == 403
     allowed = getattr(internal, method)(path, headers={"X-Internal-Token": TOKEN}, **kwargs)
     assert allowed.is_success
