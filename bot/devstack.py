@@ -162,6 +162,16 @@ def _secret(variable: str) -> str:
     return os.environ.get(variable) or secrets.token_urlsafe(24)
 
 
+def _stored_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text("utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    path.touch(mode=0o600)
+    path.write_text(value, "utf-8")
+    return value
+
+
 @dataclass
 class StackConfig:
     """Ports, folders and databases of one running stack."""
@@ -186,8 +196,15 @@ class StackConfig:
     """Guards Rasa's HTTP API, which the web app uses to send consultants' messages."""
     internal_token: str = field(default_factory=lambda: _secret("FAQ_INTERNAL_TOKEN"))
     """Guards the web app's internal handoff API, which the action server uses."""
-    session_secret: str = field(default_factory=lambda: _secret("WEBCHAT_SESSION_SECRET"))
-    """Signs web chat session ids; every Rasa server of a stack shares it."""
+    session_secret: str = ""
+    """Signs web chat session ids; every Rasa server of a stack shares it. Kept in the stack's
+    folder unless configured, so that browsers keep their conversations across restarts."""
+
+    def __post_init__(self) -> None:
+        if not self.session_secret:
+            self.session_secret = os.environ.get("WEBCHAT_SESSION_SECRET") or _stored_secret(
+                self.var_dir / "webchat-session.key"
+            )
 
     def __post_init__(self) -> None:
         if self.replicas < 1:

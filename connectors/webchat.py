@@ -192,14 +192,14 @@ class WebChatInput(InputChannel):
             return session_id
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = await confirm(sid, requested)
             if session_id == requested:
                 await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Any) -> None:
+        async def user_uttered(sid: str, data: Any = None) -> None:
             if not isinstance(data, dict):
                 data = {}
             # A reconnected socket may not have re-requested its session yet; a forged or

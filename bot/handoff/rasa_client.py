@@ -34,9 +34,15 @@ class RasaClient:
     def _params(self, **extra: str) -> dict[str, str]:
         return {"token": self._token, **extra} if self._token else extra
 
+    @staticmethod
+    def _conversation(sender_id: str) -> str:
+        # Rasa's routes do not unquote their parameters: the channels' namespace separator
+        # (`telegram:42`) must stay as it is; anything else a REST sender may hold is quoted.
+        return f"/conversations/{quote(sender_id, safe=':')}"
+
     async def append(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         """Append events and send the bot messages among them to the user's channel."""
-        path = f"/conversations/{quote(sender_id, safe='')}/tracker/events"
+        path = f"{self._conversation(sender_id)}/tracker/events"
         params = self._params(output_channel="latest", execute_side_effects="true")
         try:
             response = await self._http().post(path, params=params, json=events)
@@ -46,7 +52,7 @@ class RasaClient:
 
     async def events(self, sender_id: str) -> list[dict[str, Any]]:
         """The conversation's events (since its last restart)."""
-        path = f"/conversations/{quote(sender_id, safe='')}/tracker"
+        path = f"{self._conversation(sender_id)}/tracker"
         try:
             response = await self._http().get(path, params=self._params())
             response.raise_for_status()

@@ -13,9 +13,17 @@ import pytest
 from bot.devstack import Stack, StackConfig
 from tests.e2e.conftest import domain, rasa_model, telegram  # noqa: F401  (shared fixtures)
 from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
+from tests.security.clients import rest
 
 POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/test"
 REST_TOKEN = "rest-channel-token-for-tests"
+
+
+def _warm_up(stack: Stack, token: str | None = None) -> None:
+    """One question first: the web app's first search loads what it needs, which on a busy
+    machine can take longer than the action server waits, and no test here is about that."""
+    body = {"sender": "warm-up", "message": "Ile kosztuje karta pobytu?"}
+    rest(stack, body, token=token).raise_for_status()
 
 
 def _telegram_env(fake: FakeTelegram) -> dict[str, str]:
@@ -38,6 +46,7 @@ def sqlite_stack(
         tmp_path_factory.mktemp("security-sqlite"), extra_env=_telegram_env(telegram)
     )
     with Stack(config, rasa_model).running() as running:
+        _warm_up(running)
         yield running
 
 
@@ -68,4 +77,5 @@ def postgres_stack(
         extra_env={"REST_CHANNEL_TOKEN": REST_TOKEN},
     )
     with Stack(config, rasa_model).running() as running:
+        _warm_up(running, REST_TOKEN)
         yield running

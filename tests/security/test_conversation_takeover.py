@@ -46,7 +46,22 @@ def wait_for_reply(telegram: FakeTelegram, chat_id: int, timeout: float = 60) ->
         time.sleep(0.2)
 
 
-def user_texts(stack: Stack, sender: str) -> list[str]:
+def user_texts(stack: Stack, sender: str, at_least: int = 0, timeout: float = 30) -> list[str]:
+    """The user messages in `sender`'s tracker, once there are `at_least` of them.
+
+    Rasa stores a turn after it has sent the replies, so a reply can come before its turn is
+    in the tracker store.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = _user_texts(stack, sender)
+        if len(found) >= at_least:
+            return found
+        assert time.monotonic() < deadline, f"{sender}: {found}"
+        time.sleep(0.2)
+
+
+def _user_texts(stack: Stack, sender: str) -> list[str]:
     response = httpx.get(
         f"{stack.config.rasa_url}/conversations/{sender}/tracker",
         params={"token": stack.config.rasa_token},
@@ -62,7 +77,7 @@ def test_the_web_chat_does_not_hand_out_a_telegram_users_conversation(sqlite_sta
     telegram_message(sqlite_stack, chat_id, "скільки коштує карта побиту?")
     wait_for_reply(telegram, chat_id)
     victim = f"telegram:{chat_id}"
-    assert user_texts(sqlite_stack, victim)
+    user_texts(sqlite_stack, victim, at_least=1)
 
     for forged in (str(chat_id), victim, "0" * 32 + "." + "0" * 32):
         attacker = SocketClient(sqlite_stack, session_id=forged)
@@ -87,6 +102,7 @@ def test_rest_cannot_write_into_other_channels_conversations(sqlite_stack, teleg
     chat_id = next(_chats)
     telegram_message(sqlite_stack, chat_id, "привіт")
     wait_for_reply(telegram, chat_id)
+    user_texts(sqlite_stack, f"telegram:{chat_id}", at_least=1)
     response = rest(sqlite_stack, {"sender": f"telegram:{chat_id}", "message": "ATTACK"})
     assert response.status_code == 200
     assert not any("ATTACK" in t for t in user_texts(sqlite_stack, f"telegram:{chat_id}"))

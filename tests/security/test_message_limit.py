@@ -33,7 +33,7 @@ def test_a_3mb_rest_message_is_refused_at_once_and_not_stored(sqlite_stack, doma
     messages = rest(sqlite_stack, {"sender": sender, "message": "pobyt " * 500_000}).json()
     assert time.monotonic() - started < 15
     assert response_text(domain, "utter_message_too_long", "pl") in texts(messages)
-    assert user_texts(sqlite_stack, sender) == [REFUSED_PAYLOAD]
+    assert user_texts(sqlite_stack, sender, at_least=1) == [REFUSED_PAYLOAD]
     # The next message is answered as usual.
     messages = rest(sqlite_stack, {"sender": sender, "message": "x" * MAX_MESSAGE_CHARS}).json()
     assert response_text(domain, "utter_message_too_long", "pl") not in texts(messages)
