@@ -92,16 +92,16 @@ def test_the_staff_console_in_polish(stack, staff, polish):
 
 def test_a_polish_consultant_session(stack, staff, polish):
     web = stack.config.web_url
+    console = polish.new_page()
+    staff_login(console, web, "consultant")
+    console.wait_for_selector("body[data-ready=true]")  # online, so a request is queued
+    assert console.locator("h1").count() == 1
+    _clean(console)  # idle
+
     chat = Chat(stack.config.rasa_url)
     chat.say("Ile kosztuje karta pobytu?")
     question = "Proszę o połączenie z konsultantem"
     assert {"handoff": "queued"} in customs(chat.say(question))
-
-    console = polish.new_page()
-    staff_login(console, web, "consultant")
-    console.wait_for_selector("body[data-ready=true]")
-    assert console.locator("h1").count() == 1
-    _clean(console)  # idle
 
     item = console.locator("#queue li", has_text=question).last
     item.wait_for(timeout=10_000)

@@ -145,7 +145,8 @@ def test_messages_typed_while_offline_are_sent_after_reconnecting(page, stack, d
     wait_for_bot_text(page, response_text(domain, "utter_greet", "uk").splitlines()[0])
     stack.stop_one("rasa")
     page.wait_for_function(
-        "document.querySelector('#infoopt-chat-status').innerText.trim().length > 0",
+        # A function, not an expression: the page's CSP forbids evaluating strings.
+        "() => document.querySelector('#infoopt-chat-status').innerText.trim().length > 0",
         timeout=30_000,
     )
     send(page, "скільки коштує карта побиту?")

@@ -30,7 +30,7 @@ def test_phone_numbers_and_e_mail_addresses_are_links(phone: Any) -> None:
     open_panel(phone)
     send(phone, "Jaki jest numer telefonu do INFO.OPT?")
     wait_for_bot_text(phone, kb_answer_start("pl", "office.contact"))
-    answer = phone.locator("#infoopt-chat-log .ic-msg.ic-bot").last
+    answer = phone.locator("#infoopt-chat-log .ic-msg.ic-bot", has_text="info.opt@muw.pl").last
     assert answer.locator('a[href="tel:+48122102020"]').inner_text() == "+48 12 210 20 20"
     assert answer.locator('a[href="mailto:info.opt@muw.pl"]').inner_text() == "info.opt@muw.pl"
     # Web links still open in a new tab, and the page's CSP refused nothing.
@@ -71,7 +71,8 @@ def test_the_consultant_button_waits_while_a_consultant_is_coming(
     assert human.is_enabled()
     human.click()
     wait_for_bot_text(phone, handoff_replies(domain, "pl")["queued"])
-    assert human.is_disabled()
+    # The queued state comes as a payload right after the text.
+    phone.wait_for_function("() => document.getElementById('infoopt-chat-human').disabled")
     send(phone, "nie potrzebuję już pomocy")
     wait_for_bot_text(phone, response_text(domain, "utter_handoff_ended", "pl").splitlines()[0])
-    assert human.is_enabled()
+    phone.wait_for_function("() => !document.getElementById('infoopt-chat-human').disabled")
