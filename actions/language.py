@@ -40,7 +40,7 @@ def opening_events(
 
 
 class ActionSetLanguage(Action):
-    """Runs first in every turn: sets the `language` slot by design.md's rules.
+    """Runs first in every turn: sets the `language` slot (`choose_reply_language`).
 
     During a handoff it relays the message to the consultants instead, and the bot stays
     silent.
