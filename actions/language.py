@@ -18,7 +18,8 @@ from bot.kb.model import LANGUAGES
 
 
 class ActionSetLanguage(TracedAction):
-    """Runs first in every turn that is not a question: sets the `language` slot.
+    """Runs first in every turn that is not a question: sets the `language` slot
+    (`choose_reply_language`).
 
     During a handoff it relays the message to the consultants instead, and the bot stays
     silent. Questions skip it: action_answer_question does the same in its single call.

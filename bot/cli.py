@@ -26,6 +26,11 @@ REALISTIC_SET = ROOT / "tests" / "eval" / "realistic.jsonl"
 """Messages as real users write them (context, typos, transliteration, near-misses)."""
 TUNING_SETS = (DEV_SET, REALISTIC_SET)
 """What thresholds are calibrated on; the held-out sets are never among them."""
+EVAL_SETS = (
+    *TUNING_SETS,
+    ROOT / "tests" / "eval" / "holdout.jsonl",
+    ROOT / "tests" / "eval" / "realistic_holdout.jsonl",
+)
 
 
 def _service() -> SearchService:
@@ -153,6 +158,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.search.evaluate import Evaluation, baseline_configs, read_questions
 
+    if args.lemmas:
+        return _lemma_ablation(args.sets or [str(p) for p in EVAL_SETS])
     service = _service()
     for path in args.sets or [str(DEV_SET)]:
         evaluation = Evaluation(service.searcher, read_questions(Path(path)))
@@ -164,6 +171,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"\nthresholds: answer {t.answer:.3f}, clarify {t.clarify:.3f}, "
             f"margin {t.margin:.3f}, out-of-scope {t.none:.2f}"
         )
+    return 0
+
+
+def _lemma_ablation(paths: list[str]) -> int:
+    """Search without and with the lemma view, on each set (see `ablation_report`)."""
+    from dataclasses import replace
+
+    from bot.search.config import SearchConfig
+    from bot.search.evaluate import ablation_report, read_questions
+    from bot.search.service import SearchService
+
+    settings = get_settings()
+    base = SearchConfig.load(settings.search_config)
+    variants = {}
+    for name, lemmas in (("without lemmas", False), ("with lemmas", True)):
+        service = SearchService(settings, replace(base, lemmas=lemmas))
+        index = service.warm_up()
+        variants[name] = (service.searcher, index.build_seconds)
+    sets = {Path(path).stem: read_questions(Path(path)) for path in paths}
+    print(ablation_report(variants, sets))
     return 0
 
 
@@ -318,6 +345,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="quality per language on question sets")
     p.add_argument("sets", nargs="*", help=f"JSON-lines question sets (default {DEV_SET})")
+    p.add_argument(
+        "--lemmas",
+        action="store_true",
+        help="ablation: search without and with lemmas (default: the dev and held-out sets)",
+    )
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("calibrate", help="tune decision thresholds on the dev sets")

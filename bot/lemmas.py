@@ -120,13 +120,13 @@ class Lemmatizer:
 
         return bool(simplemma.is_known(word, lang=lang))
 
-    def lemmas(self, text: str, langs: tuple[str, ...] | None = None) -> list[str]:
+    def lemmas(self, text: str, lang: str | None = None) -> list[str]:
         """Folded lemmas of the words of `text`.
 
-        Args:
-            langs: the languages to lemmatise every word in; by default the languages of each
-                word's script (Cyrillic: uk, ru; Latin: pl, en). A word gets each distinct
-                lemma once.
+        A Cyrillic word is lemmatised as `lang` when that is Ukrainian or Russian, else as both;
+        a Latin word as Polish and/or English where their dictionaries know it (so a Polish
+        term inside a Ukrainian question is lemmatised as Polish), else kept as it is (a
+        transliteration, a typo). A word gets each distinct lemma once.
         """
         if not self._pipes:
             self.warm_up()
@@ -137,20 +137,16 @@ class Lemmatizer:
                 if token.like_num:
                     out.append(word)
                 continue
-            if langs:
-                word_langs = langs
-            elif is_cyrillic(word):
-                word_langs = ("uk", "ru")
+            if is_cyrillic(word):
+                word_langs: tuple[str, ...] = (lang,) if lang in ("uk", "ru") else ("uk", "ru")
             else:
-                # A Latin word is Polish or English where the dictionaries know it; a word
-                # neither knows (a transliteration, a typo) stays as it is.
-                word_langs = tuple(lang for lang in ("pl", "en") if self._known(word, lang))
+                word_langs = tuple(code for code in ("pl", "en") if self._known(word, code))
                 if not word_langs:
                     out.append(fold(word))
                     continue
             seen = set()
-            for lang in word_langs:
-                folded = fold(self.lemma(word, lang))
+            for code in word_langs:
+                folded = fold(self.lemma(word, code))
                 if folded not in seen:
                     seen.add(folded)
                     out.append(folded)

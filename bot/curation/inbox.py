@@ -3,7 +3,9 @@
 Three kinds of messages: questions search found no answer for, questions whose answer a user
 marked "not helpful", and questions that led to a handoff. They are grouped by meaning across
 languages (the search encoder's multilingual embeddings), so that a curator handles "how much
-is the card" in four languages once.
+is the card" in four languages once. Within a language, inflected variants ("zgubiłam kartę
+pobytu", "zgubiłem karty pobytu") are matched by their lemmas (`bot.lemmas`), which embeddings
+of short messages often keep apart.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from sqlalchemy.orm import Session
 from bot.curation.handoffs import handoff_question, handoff_questions
 from bot.db import Feedback, InboxHandled, QuestionLog
 from bot.db.models import as_utc
+from bot.lemmas import shared_lemmatizer
 from bot.search.encoders import Encoder
-from bot.text import fold
 
 SOURCES = ("question", "feedback", "handoff")
 REASONS = {"question": "unanswered", "feedback": "not helpful", "handoff": "handoff"}
@@ -115,23 +117,29 @@ def group(messages: Sequence[Message], encoder: Encoder, similar: float = SIMILA
     if not messages:
         return []
     vectors = encoder.encode([m.text for m in messages])
+    lemmatizer = shared_lemmatizer()
     groups: list[Group] = []
     heads: list[np.ndarray] = []
-    folded: list[str] = []
+    head_lemmas: list[set[str]] = []
     for message, vector in zip(messages, vectors, strict=True):
-        key = fold(message.text).strip()
+        lemmas = set(lemmatizer.lemmas(message.text, message.lang))
         best, best_sim = -1, similar
         for i, head in enumerate(heads):
-            sim = 1.0 if folded[i] == key else float(np.dot(head, vector))
+            sim = max(float(np.dot(head, vector)), _overlap(head_lemmas[i], lemmas))
             if sim >= best_sim:
                 best, best_sim = i, sim
         if best < 0:
             groups.append(Group([message]))
             heads.append(vector)
-            folded.append(key)
+            head_lemmas.append(lemmas)
         else:
             groups[best].messages.append(message)
     return sorted(groups, key=lambda g: (-g.count, -as_utc(g.messages[0].created_at).timestamp()))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    """Jaccard similarity of two messages' lemmas (1.0 for the same words in any form)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def mark(db: Session, keys: Sequence[str], outcome: str, username: str) -> int:

@@ -252,3 +252,45 @@ def calibrate_thresholds(
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+ABLATION_HEADER = [
+    "set", "variant", "lang", "top-1", "near-miss handled", "confidently wrong", "p95 ms",
+    "index build s",
+]  # fmt: skip
+
+
+def latency_p95(searcher: Searcher, texts: list[str]) -> float:
+    """95th percentile of one-question search time, in milliseconds (as the web app searches)."""
+    import time
+
+    searcher.search(texts[0])  # parts built on first use are not part of a search
+    took = []
+    for text in texts:
+        started = time.perf_counter()
+        searcher.search(text)
+        took.append(time.perf_counter() - started)
+    return float(np.percentile(took, 95)) * 1000
+
+
+def ablation_report(
+    variants: dict[str, tuple[Searcher, float]], sets: dict[str, list[Question]]
+) -> str:
+    """A Markdown table comparing search variants (e.g. without and with lemmas) per set and
+    language; `variants` maps a name to its searcher and its index build time in seconds."""
+    lines = ["| " + " | ".join(ABLATION_HEADER) + " |", "|" + "---|" * len(ABLATION_HEADER)]
+    for set_name, questions in sets.items():
+        for name, (searcher, build_seconds) in variants.items():
+            evaluation = Evaluation(searcher, questions)
+            for lang in (*LANGUAGES, None):
+                m = evaluation.metrics(searcher.config, lang)
+                mask = [lang is None or q.lang == lang for q in questions]
+                texts = [q.text for q, keep in zip(questions, mask, strict=True) if keep]
+                near = f"{m.nearmiss_handled:.3f}" if m.n_near else "–"
+                cells = [
+                    set_name, name, lang or "all", f"{m.top1:.3f}", near,
+                    f"{m.confidently_wrong:.3f}", f"{latency_p95(searcher, texts):.1f}",
+                    f"{build_seconds:.1f}",
+                ]  # fmt: skip
+                lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -34,6 +34,41 @@ def test_detects_the_reply_language(detector, text, lang):
     assert detector.detect(text) == lang
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("що робити якщо загубив kartę pobytu?", "uk"),
+        ("I lost my karta pobytu", "en"),
+        ("what's the weather in Kraków?", "en"),
+        ("how long does the wniosek take", "en"),
+        ("а где подать wniosek о karta pobytu", "ru"),
+        ("skilky koshtuye karta pobytu", "uk"),
+        ("skolko stoit karta pobytu", "ru"),
+        ("коли буде decyzja", "uk"),
+        ("карта побиту", "uk"),
+        ("карта побыту", "ru"),
+        ("wniosek o pobyt czasowy", "pl"),
+        ("zgubiłam kartę pobytu", "pl"),
+        ("Combien coûte la carte de séjour en Pologne ?", "en"),
+    ],
+)
+def test_borrowed_polish_terms_and_transliteration(detector, text, lang):
+    assert detector.detect(text) == lang
+
+
+def test_the_language_set_is_detected_right(detector):
+    """The whole language test set (the end-to-end test sends it through the stack)."""
+    import json
+
+    rows = [json.loads(line) for line in (ROOT / "tests" / "eval" / "languages.jsonl").open()]
+    wrong = [
+        r
+        for r in rows
+        if choose_reply_language(detector.detect(r["text"]), None, None, None) != r["lang"]
+    ]
+    assert len(wrong) <= 0.03 * len(rows), wrong
+
+
 @pytest.mark.parametrize("text", ["ok", "MOS", "👍", "123", "?"])
 def test_says_nothing_when_the_message_does_not_tell(detector, text):
     assert detector.detect(text) is None

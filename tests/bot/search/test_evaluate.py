@@ -26,3 +26,17 @@ def test_metrics_from_outcomes():
     assert m.no_match_precision == pytest.approx(1 / 2)
     assert m.no_match_recall == pytest.approx(1 / 2)
     assert m.false_refusals == pytest.approx(1 / 4)
+
+
+def test_confidently_wrong_and_near_miss_handling():
+    # in scope: right answer, wrong answer, wrong but only offered; near-misses: a redirect
+    # answered, a redirect missed, refused, answered although out of scope.
+    ranks = np.array([1, 2, 2, 1, 3, np.inf, np.inf])
+    in_scope = np.array([True, True, True, True, True, False, False])
+    answered = np.array([True, True, False, True, True, False, True])
+    refused = np.array([False, False, False, False, False, True, False])
+    nearmiss = np.array([False, False, False, True, True, True, True])
+    m = score(ranks, refused, in_scope, answered=answered, nearmiss=nearmiss)
+    assert m.confidently_wrong == pytest.approx(2 / 5)
+    assert m.n_near == 4
+    assert m.nearmiss_handled == pytest.approx(2 / 4)

@@ -77,3 +77,18 @@ def test_index_round_trips_through_disk(tmp_path, built):
     assert loaded is not None and loaded.kb_hash == kb.content_hash()
     again = Searcher(loaded, searcher.encoder, searcher.config)
     assert again.search("zgubiłem kartę pobytu").best.id == "card.loss"
+
+
+def test_search_with_and_without_lemmas():
+    """The lemma view is one more signal when switched on, and absent otherwise."""
+    from dataclasses import replace
+
+    base = SearchConfig.load(ROOT / "data" / "search.yml")
+    encoder = FakeEncoder()
+    _, plain = _build(encoder, replace(base, lemmas=False))
+    _, lemmas = _build(encoder, replace(base, lemmas=True))
+    question = "що робити якщо загубив kartę pobytu"
+    assert "lemma" not in plain.search(question).best.signals
+    result = lemmas.search(question)
+    assert result.best.id == "card.loss"
+    assert result.best.signals["lemma"] > 0.3
