@@ -205,8 +205,6 @@ class StackConfig:
             self.session_secret = os.environ.get("WEBCHAT_SESSION_SECRET") or _stored_secret(
                 self.var_dir / "webchat-session.key"
             )
-
-    def __post_init__(self) -> None:
         if self.replicas < 1:
             raise StackError(f"REPLICAS must be at least 1, not {self.replicas}")
         if self.replicas > 1:
