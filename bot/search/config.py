@@ -1,6 +1,6 @@
 """Search configuration: signal weights and decision thresholds, kept in `data/search.yml`.
 
-The thresholds are calibrated on the dev set by `faq calibrate`, which rewrites the file.
+The thresholds are calibrated on the dev sets by `faq calibrate`, which rewrites the file.
 """
 
 from __future__ import annotations
