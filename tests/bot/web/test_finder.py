@@ -36,7 +36,8 @@ def test_a_walk_by_buttons_and_typed_answers_ends_in_a_checklist(staff_app):
     assert page.status_code == 200
     assert "Ваш чек-лист – INFO.OPT" in page.text
     assert "INFO.OPT може перевірити вашу індивідуальну ситуацію" in page.text
-    assert "@media print" in page.text
+    assert '<link rel="stylesheet" href="/static/checklist.css">' in page.text
+    assert "@media print" in staff_app.get("/static/checklist.css").text
     assert 'id="trp.business"' in page.text
 
     with staff_app.app.state.db.session() as db:

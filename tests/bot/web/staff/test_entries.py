@@ -80,7 +80,7 @@ def test_a_ukrainian_edit_reaches_search_is_recorded_and_reverts(staff_app, logi
 def test_a_polish_answer_change_flags_the_other_languages_until_confirmed(staff_app, login):
     client = login("curator")
     data = _fields(client)
-    data["pl.answer"] = str(data["pl.answer"]).replace("Za", "Za samo", 1)
+    data["pl.answer"] = "Uwaga: " + str(data["pl.answer"])
     data["en.answer"] = str(data["en.answer"]) + " "  # unchanged after stripping
     assert client.post("/staff/entries", data=data, follow_redirects=False).status_code == 303
     page = client.get(UK_FEES).text
