@@ -28,6 +28,7 @@ def test_card_fee_question_in_ukrainian_is_answered_from_the_knowledge_base(chat
     assert {"kb_id": "card.fees"} in customs(messages)
     reply = texts(messages)
     assert "100" in reply and "https://mos.cudzoziemcy.gov.pl" in reply
+    assert "Перевірено: " in reply  # the answer's review date, in the user's language
     assert response_text(domain, "utter_ask_helpful", "uk") in reply
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert '/feedback{"helpful": "yes"}' in [b["payload"] for b in buttons]

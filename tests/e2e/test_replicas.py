@@ -164,6 +164,8 @@ class Conversation:
 
     def __init__(self, number: int, questions: list[str]):
         self.sender = f"replicas-{number}-{uuid.uuid4().hex[:8]}"
+        """Its tracker id; over socket.io set from the session id the server issues."""
+        self.session_id: str | None = None
         self.questions = questions
         self.replied: list[bool] = []
         self.retries = 0
@@ -212,14 +214,19 @@ def _rest_conversation(stack: Stack, conversation: Conversation, progress: Calla
 def _socketio_conversation(stack: Stack, conversation: Conversation, progress: Callable[[], None]):
     inbox: queue.Queue[dict[str, Any]] = queue.Queue()
     sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+    confirmed: queue.Queue[str] = queue.Queue()
     sio.on("bot_uttered", inbox.put)
-    # After a reconnection (its server died) the socket joins its session's room again.
-    sio.on("connect", lambda: sio.emit("session_request", {"session_id": conversation.sender}))
+    sio.on("session_confirm", confirmed.put)
+    # After a reconnection (its server died) the socket asks for its session again; the
+    # servers share the signing secret, so any of them confirms the id it was issued.
+    sio.on("connect", lambda: sio.emit("session_request", {"session_id": conversation.session_id}))
     sio.connect(stack.config.rasa_url, socketio_path="/socket.io", wait_timeout=30)
+    conversation.session_id = confirmed.get(timeout=30)
+    conversation.sender = "webchat:" + conversation.session_id.partition(".")[0]
     try:
         for turn, text in enumerate(conversation.questions):
             deadline = time.monotonic() + TURN_DEADLINE
-            message = {"message": text, "session_id": conversation.sender, "metadata": {}}
+            message = {"message": text, "session_id": conversation.session_id, "metadata": {}}
             while True:
                 assert time.monotonic() < deadline, f"{conversation.sender}: no reply to {text}"
                 while not inbox.empty():  # nothing late from an earlier turn counts
