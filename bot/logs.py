@@ -58,7 +58,7 @@ def service_name() -> str:
     if configured:
         return configured
     command = " ".join(sys.argv[:2])
-    if "rasa_sdk" in command or command.endswith(os.path.join("actions", "server.py")):
+    if "rasa_sdk" in command or sys.argv[0].endswith(os.path.join("actions", "server.py")):
         return "actions"
     if "rasa" in os.path.basename(sys.argv[0]):
         return "rasa"

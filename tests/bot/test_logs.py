@@ -7,6 +7,8 @@ import logging
 import subprocess
 import sys
 
+import pytest
+
 from bot.logs import (
     CONVERSATION_ID,
     REQUEST_ID,
@@ -14,6 +16,7 @@ from bot.logs import (
     conversation_id,
     json_handler,
     scrub,
+    service_name,
 )
 from bot.settings import ROOT
 
@@ -95,3 +98,21 @@ def test_logging_yml_gives_json_lines_on_stderr():
     assert [(x["logger"], x["message"], x["service"]) for x in lines] == [
         ("uvicorn.error", "started […]", "webapp")
     ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "service"),
+    [
+        (["/srv/faq/actions/server.py", "--port", "5055"], "actions"),
+        (
+            ["/srv/faq/.venv/lib/site-packages/rasa_sdk/__main__.py", "--actions", "actions"],
+            "actions",
+        ),
+        (["/srv/faq/.venv-rasa/bin/rasa", "run"], "rasa"),
+        (["/srv/faq/.venv/bin/uvicorn", "bot.web.app:create_app"], "webapp"),
+    ],
+)
+def test_each_process_names_its_service(monkeypatch, argv, service):
+    monkeypatch.delenv("FAQ_LOG_SERVICE", raising=False)
+    monkeypatch.setattr(sys, "argv", argv)
+    assert service_name() == service
