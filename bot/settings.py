@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     domain_path: Path = ROOT / "domain.yml"
     rasa_url: str = "http://127.0.0.1:5005"
     """Where the web app reaches the Rasa server's HTTP API (to send consultants' messages)."""
+    rasa_servers: str = ""
+    """Comma-separated URLs of every Rasa server, each server's own address (not the
+    balancer's), when several run behind one: a model retrained from the console is loaded
+    into each of them. Empty: `rasa_url` only."""
     rasa_auth_token: str = Field(default="", validation_alias="RASA_AUTH_TOKEN")
     internal_token: str = ""
     """Shared with the action server; required on the internal handoff API when set."""
@@ -68,6 +72,12 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         """The database URL; a SQLite file under `var/` unless DATABASE_URL is set."""
         return self.database_url or f"sqlite:///{self.var_dir / 'faq.db'}"
+
+    @property
+    def rasa_server_urls(self) -> list[str]:
+        """Every Rasa server a new model must reach."""
+        urls = [url.strip().rstrip("/") for url in self.rasa_servers.split(",") if url.strip()]
+        return urls or [self.rasa_url]
 
     @property
     def index_dir(self) -> Path:

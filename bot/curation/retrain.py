@@ -46,17 +46,30 @@ def run_command(cmd: list[str], cwd: Path) -> tuple[int, str]:
 
 
 def rasa_loader(settings: Settings) -> Loader:
-    """Load a model into the running Rasa server over its HTTP API."""
+    """Load a model into every running Rasa server over its HTTP API.
+
+    Each server reads the file itself, so with several machines `models/` must be shared
+    storage at the same path. A server that refuses does not stop the others from loading
+    it; the error names every server that failed.
+    """
 
     def load(model: Path) -> None:
-        response = httpx.put(
-            f"{settings.rasa_url}/model",
-            params={"token": settings.rasa_auth_token},
-            json={"model_file": str(model.resolve())},
-            timeout=900,
-        )
-        if response.status_code not in (200, 204):
-            raise RuntimeError(f"Rasa refused the model: {response.status_code} {response.text}")
+        failed = []
+        for url in settings.rasa_server_urls:
+            try:
+                response = httpx.put(
+                    f"{url}/model",
+                    params={"token": settings.rasa_auth_token},
+                    json={"model_file": str(model.resolve())},
+                    timeout=900,
+                )
+            except httpx.HTTPError as exc:
+                failed.append(f"{url}: {type(exc).__name__}")
+                continue
+            if response.status_code not in (200, 204):
+                failed.append(f"{url}: {response.status_code} {response.text[:200]}")
+        if failed:
+            raise RuntimeError("Rasa refused the model: " + "; ".join(failed))
 
     return load
 

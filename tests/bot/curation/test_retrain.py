@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from bot.curation import dialogue
-from bot.curation.retrain import Retrainer
+from bot.curation.retrain import Retrainer, rasa_loader
 from bot.kb.loader import load_kb
 from bot.settings import ROOT
 
@@ -87,3 +90,55 @@ def test_examples_are_added_to_their_intent_only_once(project):
         dialogue.add_example(nlu, "uk", "ask_question", "скільки коштує карта")
     with pytest.raises(dialogue.DialogueError):
         dialogue.add_example(nlu, "uk", "greet", "[markup](entity)")
+
+
+class _RasaModelEndpoint(BaseHTTPRequestHandler):
+    """`PUT /model` of one Rasa server: records the model file, or refuses it."""
+
+    def do_PUT(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.loaded.append(body["model_file"])  # type: ignore[attr-defined]
+        code = self.server.status  # type: ignore[attr-defined]
+        self.send_response(code)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def rasa_servers():
+    servers = []
+    for _ in range(2):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _RasaModelEndpoint)
+        server.loaded, server.status = [], 204  # type: ignore[attr-defined]
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _urls(servers) -> str:
+    return ",".join(f"http://127.0.0.1:{s.server_address[1]}/" for s in servers)
+
+
+def test_a_new_model_is_loaded_into_every_rasa_server(settings, rasa_servers, tmp_path):
+    model = tmp_path / "console-1.tar.gz"
+    settings = settings.model_copy(update={"rasa_servers": _urls(rasa_servers)})
+    rasa_loader(settings)(model)
+    assert [s.loaded for s in rasa_servers] == [[str(model)], [str(model)]]
+
+
+def test_one_refusing_server_is_named_and_the_others_still_load(settings, rasa_servers, tmp_path):
+    rasa_servers[0].status = 500
+    settings = settings.model_copy(update={"rasa_servers": _urls(rasa_servers)})
+    with pytest.raises(RuntimeError, match=f"127.0.0.1:{rasa_servers[0].server_address[1]}: 500"):
+        rasa_loader(settings)(tmp_path / "m.tar.gz")
+    assert rasa_servers[1].loaded == [str(tmp_path / "m.tar.gz")]
+
+
+def test_without_a_server_list_the_model_goes_to_rasa_url(settings):
+    assert settings.model_copy(update={"rasa_servers": ""}).rasa_server_urls == [settings.rasa_url]
