@@ -177,3 +177,42 @@ def test_plots_are_written_for_measured_stages(tmp_path, monkeypatch):
     assert sorted(p.name for p in written) == ["load.png", "quality_top1.png"]
     assert calls == [tmp_path / "load.png"]
     assert (tmp_path / "quality_top1.png").read_bytes()[:4] == b"\x89PNG"
+
+
+PROFILE = {
+    "users": 10,
+    "samples": 2400,
+    "load_before": 0.1,
+    "load_after": 1.9,
+    "parts": {"validation": 2.0, "tracker_save": 30.5, "nlu": 25.0},
+    "run": {
+        "throughput_per_s": 41.5,
+        "errors": 0,
+        "ms": {"p50": 200.0, "p95": 310.0, "p99": 400.0},
+    },
+    "before": {"what": "the old code, measured on a busy machine.", "parts": {"validation": 36.1}},
+}
+
+
+def test_the_turn_profile_shows_each_part_before_and_now():
+    text = render({"profile": PROFILE}, META)
+    assert "| tracker store: save | 0.0% | 30.5% |" in text
+    assert "JSON-schema check of every action response) | 36.1% | 2.0% |" in text
+    assert "41.5 msg/s; p50 / p95 / p99 200.0 / 310.0 / 400.0 ms; 0 errors" in text
+    assert "Before: the old code, measured on a busy machine." in text
+    without_baseline = {k: v for k, v in PROFILE.items() if k != "before"}
+    assert "| NLU parse | – | 25.0% |" in render({"profile": without_baseline}, META)
+
+
+def test_long_messages_are_judged_against_their_target():
+    slow = {**RESULTS["search"], "long_min_chars": 80,
+            "long_query_ms": {"n": 300, "p50": 15.0, "p95": 24.0, "p99": 30.0}}  # fmt: skip
+    assert "(≥ 80 characters, 300 calls)" in "\n".join(report.search_section(slow, "cmd"))
+    assert "p95 ≤ 20 ms: **missed**" in "\n".join(report.search_section(slow, "cmd"))
+    fast = {**slow, "long_query_ms": {"n": 300, "p50": 9.0, "p95": 14.0, "p99": 16.0}}
+    assert "p95 ≤ 20 ms: met" in "\n".join(report.search_section(fast, "cmd"))
+
+
+def test_the_lemma_ablation_is_pointed_to_not_dropped():
+    text = render({"quality": _quality(0.97, {})}, META)
+    assert "[docs/ablation-lemmas.md](docs/ablation-lemmas.md)" in text
