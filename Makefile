@@ -47,7 +47,7 @@ node_modules/.ready: package.json package-lock.json
 	touch $@
 
 run: setup
-	$(PY) -m bot.devstack run
+	$(PY) -m tools.devstack run
 
 validate: $(VENV)/.ready
 	$(VENV)/bin/faq validate
@@ -56,16 +56,16 @@ rasa-data: $(VENV)/.ready
 	$(VENV)/bin/faq rasa-data
 
 train: setup rasa-data
-	$(PY) -m bot.devstack train
+	$(PY) -m tools.devstack train
 
 rasa-validate: setup rasa-data
 	$(RASA) data validate --domain domain.yml --data $(RASA_DATA)
 
 rasa-test: train
-	$(PY) -m bot.devstack rasa-test
+	$(PY) -m tools.devstack rasa-test
 
 rasa-env-test: train
-	RASA_MODEL=$$($(PY) -m bot.devstack model-path) \
+	RASA_MODEL=$$($(PY) -m tools.devstack model-path) \
 	  $(RASA_VENV)/bin/python -m pytest tests/data tests/connectors -q -p no:cacheprovider \
 	  --confcutdir=tests/data
 
@@ -84,7 +84,7 @@ messages: $(VENV)/.ready
 lint: $(VENV)/.ready
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy bot actions
+	$(VENV)/bin/mypy bot actions tools
 
 unit: $(VENV)/.ready
 	$(VENV)/bin/pytest -m "not e2e" -q
@@ -103,13 +103,13 @@ calibrate: $(VENV)/.ready
 # About 10 minutes on 2 idle cores (21 on a busy machine), plus the load stage's second stack
 # (REPLICAS=2 on PostgreSQL and Redis); writes BENCHMARKS.md, docs/bench/*.png and var/bench/*.json.
 bench: train
-	$(PY) -m bot.bench.run
+	$(PY) -m tools.bench.run
 
 bench-search: $(VENV)/.ready
-	$(PY) -m bot.bench.search
+	$(PY) -m tools.bench.search
 
 bench-rest: train
-	$(PY) -m bot.bench.rest
+	$(PY) -m tools.bench.rest
 
 lock:
 	rm -rf /tmp/faq-lock && $(PYTHON311) -m venv /tmp/faq-lock

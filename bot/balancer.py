@@ -1,6 +1,6 @@
 """The nginx configuration that puts N copies of each process behind the public ports.
 
-`REPLICAS=N make run` (bot/devstack.py) writes it and runs nginx with it; a production
+`REPLICAS=N make run` (tools/devstack.py) writes it and runs nginx with it; a production
 machine can use the same text (`python -m bot.balancer`) as the start of its own site file.
 Every hop goes through the balancer, so a dead copy of any process is skipped:
 

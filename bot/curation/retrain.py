@@ -19,9 +19,9 @@ from pathlib import Path
 
 import httpx
 
-from bot.devstack import QUIET_RASA, RASA_VENV
 from bot.kb.model import KnowledgeBase
 from bot.rasa_data import write_question_examples
+from bot.rasa_model import QUIET_RASA, RASA_VENV
 from bot.settings import Settings
 
 Runner = Callable[[list[str], Path], tuple[int, str]]

@@ -106,7 +106,7 @@ def test_index_eval_and_calibrate(models_dir, small_set, tmp_path):
 def test_search_benchmark_reports_its_figures(small_set, tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "bot.bench.search", "--questions", str(small_set),
+        [sys.executable, "-m", "tools.bench.search", "--questions", str(small_set),
          "--rounds", "1", "--out", str(out)],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip

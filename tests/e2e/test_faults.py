@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.devstack import Stack, StackConfig, StackError, free_port
 from tests.e2e.chat import Chat, customs, response_text, texts
+from tools.devstack import Stack, StackConfig, StackError, free_port
 
 pytestmark = pytest.mark.e2e
 

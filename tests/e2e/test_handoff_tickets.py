@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from bot.devstack import Stack, StackConfig, free_port
 from tests.e2e.chat import Chat, customs, response_text, texts
 from tests.e2e.conftest import create_staff
 from tests.e2e.consultant import Consultant
+from tools.devstack import Stack, StackConfig, free_port
 
 pytestmark = pytest.mark.e2e
 

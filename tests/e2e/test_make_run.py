@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from bot.devstack import free_port
 from bot.settings import ROOT
 from tests.e2e.chat import Chat, customs
+from tools.devstack import free_port
 
 pytestmark = pytest.mark.e2e
 

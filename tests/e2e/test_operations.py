@@ -9,9 +9,9 @@ from collections import defaultdict
 import httpx
 import pytest
 
-from bot.devstack import Stack, StackConfig, free_port
 from bot.logs import conversation_id
 from tests.e2e.chat import Chat, customs
+from tools.devstack import Stack, StackConfig, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.db import Database
-from bot.devstack import Stack, StackConfig
 from tests.e2e.chat import Chat, customs, response_text, texts
+from tools.devstack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

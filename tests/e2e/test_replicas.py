@@ -27,12 +27,12 @@ import socketio
 from sqlalchemy import select
 
 from bot.db import Database, HandoffMessage
-from bot.devstack import Stack, StackConfig
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
 from tests.e2e.browser import staff_login
 from tests.e2e.conftest import create_staff
 from tests.e2e.consultant import Consultant
+from tools.devstack import Stack, StackConfig
 
 pytestmark = pytest.mark.e2e
 

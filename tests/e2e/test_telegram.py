@@ -191,7 +191,7 @@ def test_long_polling_feeds_the_same_webhook(stack, telegram, domain):
     import os
     import subprocess
 
-    from bot.devstack import RASA_VENV
+    from bot.rasa_model import RASA_VENV
     from bot.settings import ROOT
     from tests.e2e.fake_telegram import TELEGRAM_TOKEN
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import socketio
 
-from bot.devstack import Stack
+from tools.devstack import Stack
 
 
 def rest(

@@ -10,10 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.devstack import Stack, StackConfig
 from tests.e2e.conftest import domain, rasa_model, telegram  # noqa: F401  (shared fixtures)
 from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 from tests.security.clients import rest
+from tools.devstack import Stack, StackConfig
 
 POSTGRES_ADMIN = "postgresql://127.0.0.1:5432/test"
 REST_TOKEN = "rest-channel-token-for-tests"

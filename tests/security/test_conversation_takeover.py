@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.devstack import Stack
 from tests.e2e.fake_telegram import TELEGRAM_SECRET, FakeTelegram
 from tests.security.clients import SocketClient, rest
 from tests.security.conftest import REST_TOKEN
+from tools.devstack import Stack
 
 pytestmark = pytest.mark.e2e
 _chats = itertools.count(7_300_001)

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.devstack import Stack
 from tests.security.clients import SocketClient
 from tests.security.conftest import REST_TOKEN
+from tools.devstack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.devstack import Stack
 from tests.e2e.chat import response_text
 from tests.security.clients import SocketClient, rest, texts
 from tests.security.conftest import REST_TOKEN
 from tests.security.test_conversation_takeover import telegram_message
+from tools.devstack import Stack
 
 pytestmark = pytest.mark.e2e
 _chats = itertools.count(7_500_001)

@@ -6,10 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.db import Database
-from bot.devstack import free_port
 from bot.search.service import SearchService
 from bot.web.app import create_app
 from tests.fakes import FakeEncoder
+from tools.devstack import free_port
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ four languages (the same texts our index is built from), with a response `utter_
 id>`; the out-of-scope examples become the intent `out_of_scope`. The pipeline is the one our
 own NLU model uses (whitespace tokens, word and character n-gram counts, DIET without
 transformer layers) plus a `ResponseSelector`. It is trained with `rasa train nlu` in
-.venv-rasa and queried by `bot.bench.rasa_predict` there.
+.venv-rasa and queried by `tools.bench.rasa_predict` there.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.devstack import QUIET_RASA, RASA_VENV
 from bot.kb.model import KnowledgeBase
 from bot.rasa_data import intent_block, unique_examples
+from bot.rasa_model import QUIET_RASA, RASA_VENV
 from bot.settings import ROOT
 
 RETRIEVAL_INTENT = "faq"
@@ -128,7 +128,7 @@ def predict(model: Path, questions: list[str], folder: Path) -> list[Prediction]
     # One question a line: a question with a line break would shift every later answer.
     src.write_text("\n".join(" ".join(q.split()) for q in questions) + "\n", encoding="utf-8")
     subprocess.run(
-        [str(RASA_VENV / "bin" / "python"), "-m", "bot.bench.rasa_predict", str(model), str(src),
+        [str(RASA_VENV / "bin" / "python"), "-m", "tools.bench.rasa_predict", str(model), str(src),
          str(out)],
         cwd=ROOT,
         env={**os.environ, **QUIET_RASA, "PYTHONPATH": str(ROOT)},

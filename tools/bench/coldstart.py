@@ -1,8 +1,8 @@
 """Cold start: from launching `make run`'s command to the first answer over REST.
 
-Run: `.venv/bin/python -m bot.bench.coldstart` (part of `make bench`). Trains the Rasa model
+Run: `.venv/bin/python -m tools.bench.coldstart` (part of `make bench`). Trains the Rasa model
 first if needed (the measurement is with a trained model present), then starts
-`python -m bot.devstack run` — what `make run` runs after its up-to-date checks — on free ports
+`python -m tools.devstack run` — what `make run` runs after its up-to-date checks — on free ports
 with a private var folder, sends a question every half second until an answer arrives, and
 stops the stack with SIGTERM, as Ctrl-C would. The search index under `models/index/` is
 present too (the web app builds it on first start; `bench.search` times that build).
@@ -22,9 +22,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench.stats import machine, write_json
-from bot.devstack import APP_VENV, free_port, train_if_needed
+from bot.rasa_model import APP_VENV, train_if_needed
 from bot.settings import ROOT
+from tools.bench.stats import machine, write_json
+from tools.devstack import free_port
 
 QUESTION = "Ile kosztuje karta pobytu?"
 
@@ -44,7 +45,7 @@ def first_answer_seconds(timeout: float) -> dict[str, float]:
         started = time.perf_counter()
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [str(APP_VENV / "bin" / "python"), "-m", "bot.devstack", "run"],
+                [str(APP_VENV / "bin" / "python"), "-m", "tools.devstack", "run"],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from bot.bench import report
-from bot.bench.plots import write_plots
-from bot.bench.report import DEFAULT_METHOD, LANG_COLUMNS, render, shortfalls
+from tools.bench import report
+from tools.bench.plots import write_plots
+from tools.bench.report import DEFAULT_METHOD, LANG_COLUMNS, render, shortfalls
 
 
 def _metrics(top1: float) -> dict[str, float]:
@@ -105,7 +105,7 @@ META = {
     "load_before": 1.5,
     "load_after": 2.0,
     "load_note": "Others were busy.",
-    "commands": {"quality": ".venv/bin/python -m bot.bench.quality"},
+    "commands": {"quality": ".venv/bin/python -m tools.bench.quality"},
     "durations_s": {"quality": 300.0},
     "errors": {},
 }
@@ -120,7 +120,7 @@ def test_a_full_report_has_every_section_and_its_numbers():
     assert "| REST | 50 | 300 | 5000.0 | 7500.0 | 8500.0 | 10.0 | 0 |" in text
     assert "| 100,000 | 400,000 |" in text and "| ann |" in text
     assert "42.5" in text and "test CPU" in text and "Others were busy." in text
-    assert "How: `.venv/bin/python -m bot.bench.quality`" in text
+    assert "How: `.venv/bin/python -m tools.bench.quality`" in text
     assert "best top-1 of all methods in every language" in text
 
 
@@ -166,7 +166,7 @@ def test_a_stage_that_failed_is_reported_as_not_measured():
 
 
 def test_plots_are_written_for_measured_stages(tmp_path, monkeypatch):
-    from bot.bench import plots
+    from tools.bench import plots
 
     calls = []
     monkeypatch.setattr(

@@ -18,28 +18,28 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.bench.plots import write_plots
-from bot.bench.report import render
 from bot.settings import ROOT
+from tools.bench.plots import write_plots
+from tools.bench.report import render
 
 BENCH_DIR = ROOT / "var" / "bench"
 
 FULL: dict[str, list[str]] = {
-    "quality": ["bot.bench.quality"],
-    "search": ["bot.bench.search"],
-    "scale": ["bot.bench.scale"],
-    "load": ["bot.bench.load"],
-    "coldstart": ["bot.bench.coldstart"],
+    "quality": ["tools.bench.quality"],
+    "search": ["tools.bench.search"],
+    "scale": ["tools.bench.scale"],
+    "load": ["tools.bench.load"],
+    "coldstart": ["tools.bench.coldstart"],
 }
 QUICK: dict[str, list[str]] = {
-    "quality": ["bot.bench.quality", "--epochs", "2", "2", "--skip-alt-encoder"],
-    "search": ["bot.bench.search", "--rounds", "1"],
-    "scale": ["bot.bench.scale", "--sizes", "1000", "5000", "--single", "20"],
+    "quality": ["tools.bench.quality", "--epochs", "2", "2", "--skip-alt-encoder"],
+    "search": ["tools.bench.search", "--rounds", "1"],
+    "scale": ["tools.bench.scale", "--sizes", "1000", "5000", "--single", "20"],
     "load": [
-        "bot.bench.load", "--users", "1", "5", "--messages", "20",
+        "tools.bench.load", "--users", "1", "5", "--messages", "20",
         "--socketio-users", "5", "--socketio-messages", "25", "--replicas", "1",
     ],
-    "coldstart": ["bot.bench.coldstart", "--runs", "1"],
+    "coldstart": ["tools.bench.coldstart", "--runs", "1"],
 }  # fmt: skip
 
 

@@ -1,13 +1,13 @@
 """Answer quality on a labelled question set, per language, for our search and the alternatives.
 
-Run: `.venv/bin/python -m bot.bench.quality` (part of `make bench`). Methods:
+Run: `.venv/bin/python -m tools.bench.quality` (part of `make bench`). Methods:
 
 - the default configuration (`data/search.yml`: hybrid, USE encoder);
 - each offline-available encoder alone (nearest phrasing by embedding), and the hybrid with
   the other encoder;
 - the hybrid's own lexical signals alone (character n-grams and stems, tf-idf);
 - BM25 over titles and phrasings (the lexical search any search engine gives);
-- Rasa's ResponseSelector trained from the same knowledge base (`bot.bench.response_selector`).
+- Rasa's ResponseSelector trained from the same knowledge base (`tools.bench.response_selector`).
 
 Every method is scored by the same code (`bot.search.evaluate.score`). Methods with their own
 no_match rule get one threshold calibrated on the same set by the same objective, as our
@@ -25,9 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.bench.response_selector import OUT_OF_SCOPE, predict, train, write_training_data
-from bot.bench.stats import machine, percentiles, write_json
-from bot.bench.synthetic import Pool
 from bot.kb.model import LANGUAGES, KnowledgeBase
 from bot.search.bm25 import BM25
 from bot.search.evaluate import (
@@ -41,6 +38,9 @@ from bot.search.evaluate import (
 from bot.search.searcher import Decision
 from bot.search.service import SearchService
 from bot.settings import ROOT, get_settings
+from tools.bench.response_selector import OUT_OF_SCOPE, predict, train, write_training_data
+from tools.bench.stats import machine, percentiles, write_json
+from tools.bench.synthetic import Pool
 
 ALT_ENCODER = "st:sentence-transformers/all-MiniLM-L6-v2"
 

@@ -1,6 +1,6 @@
-"""Scale: synthetic knowledge bases of 1k, 10k and 100k entries (`bot.bench.synthetic`).
+"""Scale: synthetic knowledge bases of 1k, 10k and 100k entries (`tools.bench.synthetic`).
 
-Run: `.venv/bin/python -m bot.bench.scale` (part of `make bench`). For each size it measures
+Run: `.venv/bin/python -m tools.bench.scale` (part of `make bench`). For each size it measures
 the retrieval that search does at that size:
 
 - dense nearest phrasings, exact (one matrix product) and approximate (FAISS IVF, the product's
@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.bench.stats import current_rss_mb, machine, percentiles, write_json
-from bot.bench.synthetic import Pool, synthesize
 from bot.search.ann import AnnConfig, VectorIndex, recall_at_k
 from bot.search.bm25 import BM25
 from bot.search.evaluate import read_questions
 from bot.search.index import KIND_QUESTION
 from bot.search.service import SearchService
 from bot.settings import ROOT, get_settings
+from tools.bench.stats import current_rss_mb, machine, percentiles, write_json
+from tools.bench.synthetic import Pool, synthesize
 
 K = 10
 

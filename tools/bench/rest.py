@@ -1,6 +1,6 @@
 """Message latency through Rasa's REST channel: one user at a time, warm, messages in turn.
 
-Run: `make bench-rest` (= `.venv/bin/python -m bot.bench.rest`). Starts its own stack on free
+Run: `make bench-rest` (= `.venv/bin/python -m tools.bench.rest`). Starts its own stack on free
 ports (or measures a running one with `--url http://127.0.0.1:5005`), sends the dev set's
 questions one after another after a warm-up — a new conversation every
 `--per-conversation` messages, as real users ask a few questions each — and reports
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
-from bot.bench.load import rasa_url
-from bot.bench.stats import machine, percentiles, write_json
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
+from tools.bench.load import rasa_url
+from tools.bench.stats import machine, percentiles, write_json
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Running the whole assistant locally: `make run` and the end-to-end tests.
 
 Three processes: the Rasa server (.venv-rasa), the action server and the web app (.venv).
-`python -m bot.devstack run` validates the knowledge base, trains the Rasa model when its
+`python -m tools.devstack run` validates the knowledge base, trains the Rasa model when its
 inputs changed (and only then), starts the three, waits until each answers, prints the URLs,
 and stops them all on Ctrl-C or as soon as one of them dies. Logs go to `var/log/`.
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import os
 import secrets
 import shutil
@@ -31,13 +30,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.balancer import Backend, nginx_conf
+from bot.rasa_model import APP_VENV, QUIET_RASA, RASA_VENV, model_path, run_echoed, train_if_needed
 from bot.settings import ROOT
 
-RASA_VENV = ROOT / ".venv-rasa"
-APP_VENV = ROOT / ".venv"
-RASA_MODELS = ROOT / "models" / "rasa"
-RASA_INPUTS = ("config.yml", "domain.yml", "data/rules.yml", "data/nlu")
-RASA_DATA_ARGS = ["data/nlu", "data/rules.yml"]
 LOGGING_CONFIG = str(ROOT / "logging.yml")
 """JSON-lines logging shared by the three processes (bot/logs.py)."""
 TELEGRAM_VARIABLES = (
@@ -47,8 +42,6 @@ TELEGRAM_VARIABLES = (
     "TELEGRAM_API_BASE_URL",
 )
 """Read by credentials.yml; empty ones leave the Telegram channel disabled."""
-QUIET_RASA = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
-"""Rasa reports telemetry and errors to the internet unless told not to; we never let it."""
 ONE_THREAD = {
     name: "1"
     for name in (
@@ -108,53 +101,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def rasa_fingerprint() -> str:
-    """A hash of everything the Rasa model is trained from."""
-    digest = hashlib.sha256()
-    for name in RASA_INPUTS:
-        path = ROOT / name
-        files = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
-        for f in files:
-            digest.update(str(f.relative_to(ROOT)).encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _run(cmd: list[str], **kwargs: object) -> None:
-    print("+", " ".join(cmd), flush=True)
-    subprocess.run(cmd, cwd=ROOT, check=True, **kwargs)  # type: ignore[call-overload]
-
-
-def prepare_rasa_data() -> None:
-    """Validate the knowledge base and write the NLU examples generated from it."""
-    _run([str(APP_VENV / "bin" / "faq"), "validate"])
-    _run([str(APP_VENV / "bin" / "faq"), "rasa-data"])
-
-
-def train_if_needed() -> Path:
-    """The trained model for the current inputs, training it only if it does not exist."""
-    prepare_rasa_data()
-    fingerprint = rasa_fingerprint()
-    model = RASA_MODELS / f"{fingerprint}.tar.gz"
-    if model.exists():
-        print(f"Rasa model up to date: {model.relative_to(ROOT)}", flush=True)
-        return model
-    RASA_MODELS.mkdir(parents=True, exist_ok=True)
-    _run(
-        [
-            str(RASA_VENV / "bin" / "rasa"),
-            "train",
-            "--config", "config.yml",
-            "--domain", "domain.yml",
-            "--data", *RASA_DATA_ARGS,
-            "--out", str(RASA_MODELS),
-            "--fixed-model-name", fingerprint,
-        ],
-        env={**os.environ, **QUIET_RASA},
-    )  # fmt: skip
-    return model
 
 
 def _secret(variable: str) -> str:
@@ -584,7 +530,7 @@ def cmd_run() -> int:
 def cmd_rasa_test() -> int:
     model = train_if_needed()
     out = ROOT / "results"
-    _run(
+    run_echoed(
         [
             str(RASA_VENV / "bin" / "rasa"), "test", "core",
             "--model", str(model),
@@ -605,14 +551,14 @@ def cmd_rasa_test() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.devstack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.devstack", description=__doc__)
     parser.add_argument("command", choices=["run", "train", "model-path", "rasa-test"])
     args = parser.parse_args(argv)
     if args.command == "train":
         train_if_needed()
         return 0
     if args.command == "model-path":
-        print(RASA_MODELS / f"{rasa_fingerprint()}.tar.gz")
+        print(model_path())
         return 0
     if args.command == "rasa-test":
         return cmd_rasa_test()

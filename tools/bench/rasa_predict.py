@@ -1,9 +1,9 @@
 """Runs in .venv-rasa: parse questions with a trained Rasa NLU model, print ranked predictions.
 
-`python -m bot.bench.rasa_predict MODEL QUESTIONS.txt OUT.jsonl` — one question a line in,
+`python -m tools.bench.rasa_predict MODEL QUESTIONS.txt OUT.jsonl` — one question a line in,
 one JSON line out: the intent, its confidence and the ResponseSelector's ranking of the
 retrieval intent's responses. Imports nothing of the project, since .venv-rasa does not have
-the web app's dependencies; the .venv side (`bot.bench.response_selector`) scores the output.
+the web app's dependencies; the .venv side (`tools.bench.response_selector`) scores the output.
 """
 
 from __future__ import annotations

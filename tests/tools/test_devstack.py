@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.devstack import (
+from bot.settings import ROOT
+from tools.devstack import (
     Stack,
     StackConfig,
     StackError,
@@ -21,7 +22,6 @@ from bot.devstack import (
     lock_store_env,
     nginx_binary,
 )
-from bot.settings import ROOT
 
 PG = "postgresql://127.0.0.1:5432/faq"
 
@@ -143,7 +143,7 @@ def test_run_stops_on_sigint_even_when_started_with_sigint_ignored():
     child = textwrap.dedent(
         """
         import os, signal, time
-        from bot.devstack import install_stop_signals
+        from tools.devstack import install_stop_signals
         install_stop_signals()
         try:
             os.kill(os.getpid(), signal.SIGINT)

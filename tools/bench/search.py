@@ -1,6 +1,6 @@
 """Search speed: index build time, warm single-query and batch latency, memory.
 
-Run: `make bench-search` (= `.venv/bin/python -m bot.bench.search`; part of `make bench`). Uses
+Run: `make bench-search` (= `.venv/bin/python -m tools.bench.search`; part of `make bench`). Uses
 the configured encoder and the dev set's questions, and times the long messages of the
 realistic set apart (context before the question makes them slower to search); builds the
 index from scratch in a temporary folder. Batches (`search_many`, one encoder call per batch)
@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.bench.stats import machine, percentiles, rss_mb, write_json
 from bot.search.evaluate import read_questions
 from bot.search.service import SearchService
 from bot.settings import ROOT, get_settings
+from tools.bench.stats import machine, percentiles, rss_mb, write_json
 
 
 def main(argv: list[str] | None = None) -> int:

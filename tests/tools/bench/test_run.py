@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.bench import run
-from tests.bot.bench.test_report import META, RESULTS
+from tests.tools.bench.test_report import META, RESULTS
+from tools.bench import run
 
 
 def test_render_only_rebuilds_the_report_from_saved_results(tmp_path, monkeypatch):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.bench.quality import Outcome, calibrate_cutoff, per_language, ranks_from_rankings
 from bot.search.evaluate import Question
+from tools.bench.quality import Outcome, calibrate_cutoff, per_language, ranks_from_rankings
 
 
 def test_ranks_from_rankings():

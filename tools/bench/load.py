@@ -1,6 +1,6 @@
 """Messages through the running stack under concurrent users: REST and the web chat's socket.io.
 
-Run: `.venv/bin/python -m bot.bench.load` (part of `make bench`). Starts its own stacks on free
+Run: `.venv/bin/python -m tools.bench.load` (part of `make bench`). Starts its own stacks on free
 ports — one copy of each process on SQLite (the zero-setup default), then `REPLICAS=2` behind
 nginx on PostgreSQL (a database of its own) and Redis — or measures a running one with `--url`.
 Each simulated user holds realistic conversations: `TURNS` of the dev set's in-scope questions
@@ -34,10 +34,11 @@ from typing import Any
 
 import httpx
 
-from bot.bench.stats import machine, percentiles, write_json
-from bot.devstack import Stack, StackConfig, train_if_needed
+from bot.rasa_model import train_if_needed
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT
+from tools.bench.stats import machine, percentiles, write_json
+from tools.devstack import Stack, StackConfig
 
 QUIET_S = 2.0
 TIMEOUT_S = 60.0

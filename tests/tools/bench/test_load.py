@@ -7,7 +7,7 @@ import json
 
 import httpx
 
-from bot.bench.load import TURNS, Tally, _rest_user, messages_per_user, user_questions
+from tools.bench.load import TURNS, Tally, _rest_user, messages_per_user, user_questions
 
 
 def test_users_ask_different_questions():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.bench.synthetic import SEPARATOR, Pool, synthesize
 from bot.kb import load_kb
 from bot.settings import ROOT
+from tools.bench.synthetic import SEPARATOR, Pool, synthesize
 
 
 @pytest.fixture(scope="module")

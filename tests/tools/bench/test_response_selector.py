@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import yaml
 
-from bot.bench.response_selector import write_training_data
 from bot.kb import load_kb
 from bot.settings import ROOT
+from tools.bench.response_selector import write_training_data
 
 
 def test_every_entry_is_a_retrieval_intent_with_a_response(tmp_path):

@@ -121,7 +121,7 @@ def quality_section(quality: dict[str, Any], command: str) -> list[str]:
                 "",
                 f"Trained in {method['train_seconds']} s (epochs: {method['epochs']}); "
                 f"parse latency p50 {_ms(parse, 'p50')} ms, p95 {_ms(parse, 'p95')} ms. "
-                "Pipeline and training data: `bot/bench/response_selector.py` (our NLU's"
+                "Pipeline and training data: `tools/bench/response_selector.py` (our NLU's"
                 " featurisation; the selector with DIET's layer sizes instead of its larger"
                 " defaults, which train ten times slower on 2 cores).",
             ]
@@ -310,7 +310,7 @@ def scale_section(scale: dict[str, Any], command: str) -> list[str]:
         "## Scale: synthetic knowledge bases",
         "",
         "What: knowledge bases of synthetic entries generated from the real ones"
-        " (`bot/bench/synthetic.py`): each combines two real entries, one document per"
+        " (`tools/bench/synthetic.py`): each combines two real entries, one document per"
         " language joining a phrasing of each (different phrasings — the real paraphrases —"
         " for every synthetic entry). Only the"
         f" {scale['real_texts']:,} real texts are embedded; a document's vector is the"
@@ -344,7 +344,7 @@ def coldstart_section(coldstart: dict[str, Any], command: str) -> list[str]:
     return [
         "## Cold start",
         "",
-        "What: seconds from launching `python -m bot.devstack run` (what `make run` runs) on"
+        "What: seconds from launching `python -m tools.devstack run` (what `make run` runs) on"
         " free ports, with a trained Rasa model and a built search index present, until the"
         f' first answer to "{coldstart["question"]}" over REST; then the time to stop the'
         " stack with SIGTERM.",

@@ -1,0 +1,1 @@
+"""Developer tooling, not shipped with the assistant: the local stack launcher and benchmarks."""
