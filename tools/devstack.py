@@ -229,6 +229,10 @@ class StackConfig:
             "FAQ_WEBAPP_URL": self.web_url,
             "FAQ_RASA_PUBLIC_URL": self.rasa_url,
             "FAQ_RASA_URL": self.rasa_url,
+            # Each Rasa server's own port: a model retrained from the console goes to all.
+            "FAQ_RASA_SERVERS": ",".join(
+                f"http://127.0.0.1:{backend.rasa_port}" for backend in self.backends
+            ),
             "RASA_AUTH_TOKEN": self.rasa_token,
             "FAQ_INTERNAL_TOKEN": self.internal_token,
             # Behind nginx every client is loopback: believe nginx's X-Forwarded-For (login

@@ -138,3 +138,20 @@ def test_the_sql_tracker_store_still_works_on_a_reachable_database(tmp_path):
         EndpointConfig(f"sqlite:///{tmp_path}/tracker.db", type="SQL"), DOMAIN
     )
     assert isinstance(getattr(store, "_tracker_store", store), SQLTrackerStore)
+
+
+def test_a_sqlite_tracker_store_keeps_its_connection_and_logs_ahead(tmp_path):
+    store = TrackerStore.create(
+        EndpointConfig(f"sqlite:///{tmp_path}/tracker.db", type="SQL"), DOMAIN
+    )
+    sql = getattr(store, "_tracker_store", store)
+    state = tracker("uk")
+    asyncio.run(sql.save(state))
+    with sql.engine.connect() as first:
+        raw = first.connection.dbapi_connection
+        assert first.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert first.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    with sql.engine.connect() as second:
+        assert second.connection.dbapi_connection is raw  # not a new connection per session
+    again = asyncio.run(sql.retrieve("user-1"))
+    assert [e.as_dict()["event"] for e in again.events] == ["user", "slot"]

@@ -1,7 +1,8 @@
 """`REPLICAS=2` on PostgreSQL and Redis behind nginx: two of each process, one killed of two.
 
 One stack, three phases (both web apps alive for the first two):
-1. a curator's edit reaches both web apps within seconds;
+1. a curator's edit reaches both web apps within seconds, and a model retrained from the
+   console is loaded into both Rasa servers;
 2. a consultant's replies, written through either web app, reach the user once and in order;
 3. 20 concurrent conversations (REST and socket.io) while one Rasa server and one web app
    are killed with SIGKILL: every message is in its tracker once, in order, with a reply.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import threading
@@ -26,9 +28,10 @@ import pytest
 import socketio
 from sqlalchemy import select
 
+from bot.curation.retrain import rasa_loader
 from bot.db import Database, HandoffMessage
 from bot.search.evaluate import read_questions
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 from tests.e2e.browser import staff_login
 from tests.e2e.conftest import create_staff
 from tests.e2e.consultant import Consultant
@@ -124,6 +127,25 @@ def test_a_curators_edit_reaches_both_web_apps(replicas, browser):
             return marker in entry.json()["answer"]
 
         _until(served, LIVE_SECONDS - (time.monotonic() - saved), f"edit on {url}")
+
+
+def test_a_model_retrained_from_the_console_reaches_both_rasa_servers(replicas, tmp_path):
+    model = tmp_path / f"console-{uuid.uuid4().hex[:8]}.tar.gz"
+    shutil.copy(replicas.model, model)
+    env = replicas.config.env()
+    settings = Settings(
+        rasa_url=env["FAQ_RASA_URL"],
+        rasa_servers=env["FAQ_RASA_SERVERS"],
+        RASA_AUTH_TOKEN=replicas.config.rasa_token,
+    )
+    rasa_loader(settings)(model)
+    for backend in replicas.config.backends:  # each Rasa server directly, not through nginx
+        status = httpx.get(
+            f"http://127.0.0.1:{backend.rasa_port}/status",
+            params={"token": replicas.config.rasa_token},
+            timeout=30,
+        )
+        assert status.json()["model_file"].endswith(model.name), backend
 
 
 def test_a_consultants_replies_arrive_once_and_in_order(replicas):

@@ -29,6 +29,7 @@ FULL: dict[str, list[str]] = {
     "search": ["tools.bench.search"],
     "scale": ["tools.bench.scale"],
     "load": ["tools.bench.load"],
+    "profile": ["tools.bench.profile"],
     "coldstart": ["tools.bench.coldstart"],
 }
 QUICK: dict[str, list[str]] = {
@@ -39,6 +40,7 @@ QUICK: dict[str, list[str]] = {
         "tools.bench.load", "--users", "1", "5", "--messages", "20",
         "--socketio-users", "5", "--socketio-messages", "25", "--replicas", "1",
     ],
+    "profile": ["tools.bench.profile", "--users", "5", "--messages", "50"],
     "coldstart": ["tools.bench.coldstart", "--runs", "1"],
 }  # fmt: skip
 
