@@ -34,18 +34,20 @@ from tools.bench.load import messages_per_user, rest_run
 from tools.bench.stats import machine, write_json
 from tools.devstack import Stack, StackConfig, train_if_needed
 
-PARTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("validation", "`RemoteAction._validate_action_result` (JSON-schema check of every action"
-     " response)", ("_validate_action_result (",)),
-    ("tracker_save", "tracker store: save", ("save (rasa/core/tracker_store.py",)),
-    ("tracker_retrieve", "tracker store: retrieve",
-     ("retrieve (rasa/core/tracker_store.py", "retrieve_full_tracker (rasa/core/tracker_store.py")),
-    ("nlu", "NLU parse", ("parse_message (rasa/core/processor.py",)),
-    ("action_http", "action HTTP round trip", ("request (rasa/utils/endpoints.py",)),
-    ("policy", "policy prediction", ("predict_next_action (rasa/core/processor.py",)),
-)  # fmt: skip
-"""(key, what, frame prefixes): a sample belongs to a part when one of its frames starts with
-one of the prefixes (py-spy's `--function` frames read `function (path/file.py)`)."""
+PARTS: dict[str, tuple[str, ...]] = {
+    "validation": ("_validate_action_result (",),
+    "tracker_save": ("save (rasa/core/tracker_store.py",),
+    "tracker_retrieve": (
+        "retrieve (rasa/core/tracker_store.py",
+        "retrieve_full_tracker (rasa/core/tracker_store.py",
+    ),
+    "nlu": ("parse_message (rasa/core/processor.py",),
+    "action_http": ("request (rasa/utils/endpoints.py",),
+    "policy": ("predict_next_action (rasa/core/processor.py",),
+}
+"""Frame prefixes of each part of a turn (named in tools/bench/report.py `PROFILE_PARTS`): a
+sample belongs to a part when one of its frames starts with one of them (py-spy's `--function`
+frames read `function (path/file.py)`)."""
 BEFORE = ROOT / "docs" / "bench" / "turn-profile-before.json"
 
 
@@ -60,11 +62,10 @@ def shares(collapsed: Iterable[str]) -> tuple[int, dict[str, float]]:
         samples = int(number)
         total += samples
         frames = stack.split(";")
-        for key, _what, prefixes in PARTS:
+        for key, prefixes in PARTS.items():
             if any(frame.startswith(prefixes) for frame in frames):
                 counts[key] += samples
-    return total, {key: round(100 * counts[key] / total, 1) if total else 0.0
-                   for key, _w, _p in PARTS}  # fmt: skip
+    return total, {key: round(100 * counts[key] / total, 1) if total else 0.0 for key in PARTS}
 
 
 def py_spy() -> str | None:
