@@ -43,7 +43,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     ),
     "nlu": ("parse_message (rasa/core/processor.py",),
     "action_http": ("request (rasa/utils/endpoints.py",),
-    "policy": ("predict_next_action (rasa/core/processor.py",),
+    "policy": ("_predict_next_with_tracker (rasa/core/processor.py",),
 }
 """Frame prefixes of each part of a turn (named in tools/bench/report.py `PROFILE_PARTS`): a
 sample belongs to a part when one of its frames starts with one of them (py-spy's `--function`
