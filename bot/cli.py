@@ -30,6 +30,7 @@ EVAL_SETS = (
     *TUNING_SETS,
     ROOT / "tests" / "eval" / "holdout.jsonl",
     ROOT / "tests" / "eval" / "realistic_holdout.jsonl",
+    ROOT / "tests" / "eval" / "realistic_holdout2.jsonl",
 )
 
 

@@ -233,11 +233,12 @@ BARS: dict[str, Bars] = {
     "dev.jsonl": Bars(top1=0.90, no_match_recall=0.85, false_refusals=0.05),
     "holdout.jsonl": Bars(top1=0.90, no_match_recall=0.85, false_refusals=0.05),
     "realistic.jsonl": Bars(top1=0.95, nearmiss_handled=0.85, confidently_wrong=0.02),
-    "realistic_holdout.jsonl": Bars(top1=0.90, nearmiss_handled=0.80, confidently_wrong=0.02),
+    "realistic_holdout.jsonl": Bars(top1=0.93, nearmiss_handled=0.80, confidently_wrong=0.02),
+    "realistic_holdout2.jsonl": Bars(top1=0.87, nearmiss_handled=0.90, confidently_wrong=0.04),
 }
 """The bars of the sets in tests/eval, by file name: `faq eval` checks them and the quality
 test enforces them. The realistic dev set's are the goal search is tuned to; the held-out
-sets' are what search reached without being tuned on them."""
+sets' are what search reached without being tuned on them (see README, "Search quality")."""
 
 
 def misses(evaluation: Evaluation, config: SearchConfig) -> list[str]:
