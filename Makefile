@@ -95,7 +95,8 @@ e2e: train
 test: lint validate rasa-validate unit rasa-env-test rasa-test e2e
 
 eval: $(VENV)/.ready
-	$(VENV)/bin/faq eval tests/eval/dev.jsonl tests/eval/holdout.jsonl tests/eval/realistic.jsonl tests/eval/realistic_holdout.jsonl
+	$(VENV)/bin/faq eval tests/eval/dev.jsonl tests/eval/holdout.jsonl tests/eval/realistic.jsonl \
+		tests/eval/realistic_holdout.jsonl tests/eval/realistic_holdout2.jsonl
 
 calibrate: $(VENV)/.ready
 	$(VENV)/bin/faq calibrate

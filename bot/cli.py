@@ -30,6 +30,7 @@ EVAL_SETS = (
     *TUNING_SETS,
     ROOT / "tests" / "eval" / "holdout.jsonl",
     ROOT / "tests" / "eval" / "realistic_holdout.jsonl",
+    ROOT / "tests" / "eval" / "realistic_holdout2.jsonl",
 )
 
 
@@ -156,22 +157,30 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.search.evaluate import Evaluation, baseline_configs, read_questions
+    from bot.search.evaluate import BARS, Evaluation, baseline_configs, misses, read_questions
 
     if args.lemmas:
         return _lemma_ablation(args.sets or [str(p) for p in EVAL_SETS])
     service = _service()
+    missed_bars = False
     for path in args.sets or [str(DEV_SET)]:
         evaluation = Evaluation(service.searcher, read_questions(Path(path)))
-        configs = baseline_configs(service.config, evaluation)
         print(f"\n## {path} (encoder {service.encoder.name})")
-        print(evaluation.report(configs))
+        if args.misses:
+            print("\n".join(misses(evaluation, service.config)))
+            continue
+        print(evaluation.report(baseline_configs(service.config, evaluation)))
         t = service.config.thresholds
         print(
             f"\nthresholds: answer {t.answer:.3f}, clarify {t.clarify:.3f}, "
             f"margin {t.margin:.3f}, out-of-scope {t.none:.2f}"
         )
-    return 0
+        bars = BARS.get(Path(path).name)
+        if bars is not None:
+            shortfalls = bars.shortfalls(evaluation, service.config)
+            missed_bars |= bool(shortfalls)
+            print("\nbars: " + ("; ".join(shortfalls) if shortfalls else "all met"))
+    return 1 if missed_bars else 0
 
 
 def _lemma_ablation(paths: list[str]) -> int:
@@ -349,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lemmas",
         action="store_true",
         help="ablation: search without and with lemmas (default: the dev and held-out sets)",
+    )
+    p.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the questions search gets wrong: lang, decision, best entry (expected), text",
     )
     p.set_defaults(func=cmd_eval)
 
