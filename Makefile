@@ -9,12 +9,15 @@ PY := $(VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 PYTHON311 ?= python3.11
 RASA_DATA := data/nlu data/rules.yml
+NODE_BIN := node_modules/.bin
+# The browser scripts the web app serves (no build step), their node tests, and the lint config.
+JS := eslint.config.js bot/web/static/*.js tests/bot/web/static/*.mjs
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Rasa must not try to send telemetry or error reports: this machine has no internet.
 export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: help setup run test lint validate rasa-data train rasa-validate rasa-test rasa-env-test \
-        unit e2e \
+        unit js-test e2e \
         eval calibrate bench bench-search bench-rest telegram-polling lock clean messages
 
 help:
@@ -40,7 +43,8 @@ $(RASA_VENV)/.ready: requirements/rasa.lock
 	$(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa.lock
 	touch $@
 
-# Browser libraries the web app serves (socket.io client) and the browser tests inject (axe-core).
+# Browser libraries the web app serves (socket.io client) and the browser tests inject (axe-core);
+# ESLint and Prettier for the scripts.
 node_modules/.ready: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found (apt-get install nodejs npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
@@ -81,18 +85,24 @@ messages: $(VENV)/.ready
 	$(VENV)/bin/pybabel update -i bot/web/locale/messages.pot -d bot/web/locale --no-wrap \
 	  --ignore-obsolete
 
-lint: $(VENV)/.ready
+lint: $(VENV)/.ready node_modules/.ready
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot actions
+	$(NODE_BIN)/eslint $(JS)
+	$(NODE_BIN)/prettier --check $(JS)
 
 unit: $(VENV)/.ready
 	$(VENV)/bin/pytest -m "not e2e" -q
 
+# The browser scripts' pure functions (formatters, the widget's strings), with node's own runner.
+js-test:
+	node --test tests/bot/web/static/
+
 e2e: train
 	$(VENV)/bin/pytest -m e2e -q
 
-test: lint validate rasa-validate unit rasa-env-test rasa-test e2e
+test: lint validate rasa-validate unit js-test rasa-env-test rasa-test e2e
 
 eval: $(VENV)/.ready
 	$(VENV)/bin/faq eval tests/eval/dev.jsonl tests/eval/holdout.jsonl tests/eval/realistic.jsonl tests/eval/realistic_holdout.jsonl

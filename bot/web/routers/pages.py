@@ -1,13 +1,15 @@
-"""The demo page with the chat widget, and the browser libraries the widget loads."""
+"""The demo page with the chat widget, and the files the widget loads that are not static."""
 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from bot.inbound import MAX_MESSAGE_CHARS
 from bot.settings import ROOT
 from bot.web.deps import SettingsDep
 
@@ -30,3 +32,17 @@ def socket_io_client() -> FileResponse:
     if not SOCKET_IO_CLIENT.exists():
         raise HTTPException(status_code=503, detail="socket.io client missing: run `make setup`")
     return FileResponse(SOCKET_IO_CLIENT, media_type="text/javascript")
+
+
+@router.get("/static/widget-config.js", include_in_schema=False)
+def widget_config() -> Response:
+    """The server's limits the widget enforces too, as one of its parts (see widget.js).
+
+    A script rather than JSON: a page of another site may load a script without CORS.
+    """
+    config = json.dumps({"maxChars": MAX_MESSAGE_CHARS})
+    script = (
+        '"use strict";\n'
+        f"(globalThis.infoopt = globalThis.infoopt || {{}}).widgetConfig = {config};\n"
+    )
+    return Response(script, media_type="text/javascript")

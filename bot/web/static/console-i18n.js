@@ -8,12 +8,17 @@
 
   function gettext(message, values) {
     const text = messages[message] || message;
-    return text.replace(/%\((\w+)\)s/g, (whole, name) => (values && name in values ? String(values[name]) : whole));
+    return text.replace(/%\((\w+)\)s/g, (whole, name) =>
+      values && name in values ? String(values[name]) : whole,
+    );
   }
 
   function number(value, digits) {
     const d = digits || 0;
-    return new Intl.NumberFormat(locale, { minimumFractionDigits: d, maximumFractionDigits: d }).format(value);
+    return new Intl.NumberFormat(locale, {
+      minimumFractionDigits: d,
+      maximumFractionDigits: d,
+    }).format(value);
   }
 
   window.consoleI18n = { gettext, number, locale };

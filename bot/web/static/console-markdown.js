@@ -16,7 +16,7 @@
         continue;
       }
       let url = match[0];
-      while (/[.,;:!?)\]]$/.test(url)) url = url.slice(0, -1);  // sentence punctuation
+      while (/[.,;:!?)\]]$/.test(url)) url = url.slice(0, -1); // sentence punctuation
       const link = document.createElement("a");
       link.href = url;
       link.textContent = url;
@@ -30,7 +30,10 @@
 
   function render(text) {
     const out = document.createDocumentFragment();
-    for (const block of String(text).replace(/\r\n?/g, "\n").trim().split(/\n\s*\n/)) {
+    for (const block of String(text)
+      .replace(/\r\n?/g, "\n")
+      .trim()
+      .split(/\n\s*\n/)) {
       let list = null;
       let paragraph = null;
       for (const line of block.split("\n")) {

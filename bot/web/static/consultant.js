@@ -2,67 +2,83 @@
 // (answers through consoleMarkdown, which builds nodes from text). Texts come from
 // console-i18n.js, in the page's language.
 (() => {
-  'use strict';
+  "use strict";
   const _ = window.consoleI18n.gettext;
   const render = window.consoleMarkdown;
-  const csrf = document.querySelector('meta[name=csrf-token]').content;
+  const { h } = window.infoopt.dom;
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
   const $ = (id) => document.getElementById(id);
-  const state = { selected: null, conversation: null, shown: new Set(), busy: false, failed: false };
+  const state = {
+    selected: null,
+    conversation: null,
+    shown: new Set(),
+    busy: false,
+    failed: false,
+  };
   const AUTHORS = {
-    user: _('User'), bot: _('Bot'), consultant: _('Consultant'), notice: _('Bot (notice)'),
+    user: _("User"),
+    bot: _("Bot"),
+    consultant: _("Consultant"),
+    notice: _("Bot (notice)"),
   };
   const STATES = {
-    queued: _('queued'), active: _('in progress'), ticket_draft: _('ticket draft'),
-    ticket: _('ticket'), closed: _('closed'),
+    queued: _("queued"),
+    active: _("in progress"),
+    ticket_draft: _("ticket draft"),
+    ticket: _("ticket"),
+    closed: _("closed"),
   };
-  const REASONS = { outside_hours: _('outside office hours'), nobody_online: _('nobody online') };
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (k === 'text') node.textContent = v; else node.setAttribute(k, v);
-    });
-    (children || []).forEach((c) => node.appendChild(c));
-    return node;
-  }
+  const REASONS = { outside_hours: _("outside office hours"), nobody_online: _("nobody online") };
 
   async function api(method, path, body) {
     const response = await fetch(path, {
       method,
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (response.status === 401) { window.location = '/login?next=/consultant/'; return null; }
+    if (response.status === 401) {
+      window.location = "/login?next=/consultant/";
+      return null;
+    }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.detail || response.statusText);
     return data;
   }
 
-  function say(message) { $('status').textContent = message; }
+  function say(message) {
+    $("status").textContent = message;
+  }
 
   function minutes(seconds) {
-    return seconds < 60 ? _('%(n)s s', { n: seconds }) : _('%(n)s min', { n: Math.floor(seconds / 60) });
+    return seconds < 60
+      ? _("%(n)s s", { n: seconds })
+      : _("%(n)s min", { n: Math.floor(seconds / 60) });
   }
 
-  function summary(h) {
-    return `${h.lang.toUpperCase()} · ${h.channel}`;
+  function summary(handoff) {
+    return `${handoff.lang.toUpperCase()} · ${handoff.channel}`;
   }
 
-  function item(h) {
-    const li = el('li', { 'data-id': String(h.id) }, [
-      el('strong', { text: summary(h) }),
-      el('span', { class: 'muted', text: ' · ' + _('waiting %(time)s', { time: minutes(h.waited) }) }),
-      el('div', { class: 'question', text: h.question || '—' }),
+  function item(handoff) {
+    const li = h("li", { "data-id": String(handoff.id) }, [
+      h("strong", { text: summary(handoff) }),
+      h("span", {
+        class: "muted",
+        text: " · " + _("waiting %(time)s", { time: minutes(handoff.waited) }),
+      }),
+      h("div", { class: "question", text: handoff.question || "—" }),
     ]);
-    if (h.id === state.selected) li.classList.add('selected');
-    const open = el('button', {
-      type: 'button',
-      class: 'secondary open',
-      text: _('Open'),
-      'aria-label': _('Open: %(conversation)s', { conversation: `${summary(h)}, ${h.question || '—'}` }),
+    if (handoff.id === state.selected) li.classList.add("selected");
+    const open = h("button", {
+      type: "button",
+      class: "secondary open",
+      text: _("Open"),
+      "aria-label": _("Open: %(conversation)s", {
+        conversation: `${summary(handoff)}, ${handoff.question || "—"}`,
+      }),
     });
-    open.addEventListener('click', () => select(h.id));
+    open.addEventListener("click", () => select(handoff.id));
     li.appendChild(open);
     return li;
   }
@@ -73,18 +89,19 @@
 
   function line(entry) {
     const who = AUTHORS[entry.author] || entry.author;
-    const label = entry.kb_id ? who + ' · ' + _('answer %(entry)s', { entry: entry.kb_id }) : who;
-    const text = el('div', { class: 'text' });
-    if (entry.author === 'user') text.textContent = entry.text;
+    const label = entry.kb_id ? who + " · " + _("answer %(entry)s", { entry: entry.kb_id }) : who;
+    const text = h("div", { class: "text" });
+    if (entry.author === "user") text.textContent = entry.text;
     else text.append(render(entry.text));
-    return el('li', { class: entry.author, 'data-id': String(entry.id) }, [
-      el('span', { class: 'who', text: label }), text,
+    return h("li", { class: entry.author, "data-id": String(entry.id) }, [
+      h("span", { class: "who", text: label }),
+      text,
     ]);
   }
 
   /** Appends only the lines not shown yet: a screen reader hears the news, not the page. */
   function renderTranscript(c) {
-    const transcript = $('transcript');
+    const transcript = $("transcript");
     if (state.conversation !== c.id) {
       transcript.replaceChildren();
       state.shown = new Set();
@@ -99,22 +116,22 @@
   }
 
   function renderConversation(c, me) {
-    $('empty').hidden = !!c;
-    $('open').hidden = !c;
+    $("empty").hidden = !!c;
+    $("open").hidden = !c;
     if (!c) return;
-    $('conv-title').textContent = `${summary(c)} · ${STATES[c.state] || c.state}`;
-    const meta = [_('waited %(time)s', { time: minutes(c.waited) })];
-    if (c.consultant) meta.push(_('consultant: %(name)s', { name: c.consultant }));
-    if (c.reason) meta.push(_('reason: %(reason)s', { reason: REASONS[c.reason] || c.reason }));
-    $('conv-meta').textContent = meta.join(' · ');
+    $("conv-title").textContent = `${summary(c)} · ${STATES[c.state] || c.state}`;
+    const meta = [_("waited %(time)s", { time: minutes(c.waited) })];
+    if (c.consultant) meta.push(_("consultant: %(name)s", { name: c.consultant }));
+    if (c.reason) meta.push(_("reason: %(reason)s", { reason: REASONS[c.reason] || c.reason }));
+    $("conv-meta").textContent = meta.join(" · ");
     renderTranscript(c);
-    const mine = c.state === 'active' && c.consultant === me.username;
-    $('claim-box').hidden = c.state !== 'queued';
-    $('reply-box').hidden = !mine;
-    $('kb-box').hidden = !mine && !c.state.startsWith('ticket');
-    $('ticket-box').hidden = !c.state.startsWith('ticket');
-    $('ticket-email').textContent = c.email || _('(none yet)');
-    $('ticket-send').disabled = !c.email;
+    const mine = c.state === "active" && c.consultant === me.username;
+    $("claim-box").hidden = c.state !== "queued";
+    $("reply-box").hidden = !mine;
+    $("kb-box").hidden = !mine && !c.state.startsWith("ticket");
+    $("ticket-box").hidden = !c.state.startsWith("ticket");
+    $("ticket-email").textContent = c.email || _("(none yet)");
+    $("ticket-send").disabled = !c.email;
     state.lang = c.lang;
   }
 
@@ -123,22 +140,25 @@
     state.busy = true;
     try {
       const params = new URLSearchParams();
-      if (state.selected) params.set('conversation', state.selected);
-      if ($('all-languages').checked) params.set('all_languages', 'true');
-      const data = await api('GET', `/consultant/api/state?${params}`);
+      if (state.selected) params.set("conversation", state.selected);
+      if ($("all-languages").checked) params.set("all_languages", "true");
+      const data = await api("GET", `/consultant/api/state?${params}`);
       if (!data) return;
-      if (state.failed) { state.failed = false; say(''); }  // the server is back
-      $('available').checked = data.me.available;
-      $('queue-count').textContent = String(data.queue.length);
-      $('ticket-count').textContent = String(data.tickets.length);
-      renderList('queue', data.queue);
-      renderList('mine', data.mine);
-      renderList('tickets', data.tickets);
+      if (state.failed) {
+        state.failed = false;
+        say("");
+      } // the server is back
+      $("available").checked = data.me.available;
+      $("queue-count").textContent = String(data.queue.length);
+      $("ticket-count").textContent = String(data.tickets.length);
+      renderList("queue", data.queue);
+      renderList("mine", data.mine);
+      renderList("tickets", data.tickets);
       renderConversation(data.conversation, data.me);
-      document.body.dataset.ready = 'true';  // the first poll also marked us online
+      document.body.dataset.ready = "true"; // the first poll also marked us online
     } catch (error) {
       state.failed = true;
-      say(_('Connection problem: %(error)s. Retrying…', { error: error.message }));
+      say(_("Connection problem: %(error)s. Retrying…", { error: error.message }));
     } finally {
       state.busy = false;
     }
@@ -147,7 +167,7 @@
   function select(id) {
     state.selected = id;
     state.conversation = null;
-    say('');
+    say("");
     refresh();
   }
 
@@ -161,65 +181,84 @@
     refresh();
   }
 
-  $('claim').addEventListener('click', () => act(
-    'POST', `/consultant/api/conversations/${state.selected}/claim`, undefined,
-    () => { say(_('You have this conversation.')); $('reply').focus(); },
-  ));
-  $('reply-box').addEventListener('submit', (event) => {
+  $("claim").addEventListener("click", () =>
+    act("POST", `/consultant/api/conversations/${state.selected}/claim`, undefined, () => {
+      say(_("You have this conversation."));
+      $("reply").focus();
+    }),
+  );
+  $("reply-box").addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = $('reply').value.trim();
+    const text = $("reply").value.trim();
     if (!text) return;
-    act('POST', `/consultant/api/conversations/${state.selected}/messages`, { text },
-      () => { $('reply').value = ''; });
+    act("POST", `/consultant/api/conversations/${state.selected}/messages`, { text }, () => {
+      $("reply").value = "";
+    });
   });
-  $('reply').addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) $('send').click();
+  $("reply").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("send").click();
   });
-  for (const [id, resolved] of [['handback', false], ['resolve', true]]) {
-    $(id).addEventListener('click', () => act(
-      'POST', `/consultant/api/conversations/${state.selected}/handback`, { resolved },
-      () => say(resolved ? _('Marked resolved.') : _('Handed back to the bot.')),
-    ));
+  for (const [id, resolved] of [
+    ["handback", false],
+    ["resolve", true],
+  ]) {
+    $(id).addEventListener("click", () =>
+      act("POST", `/consultant/api/conversations/${state.selected}/handback`, { resolved }, () =>
+        say(resolved ? _("Marked resolved.") : _("Handed back to the bot.")),
+      ),
+    );
   }
-  $('ticket-box').addEventListener('submit', (event) => {
+  $("ticket-box").addEventListener("submit", (event) => {
     event.preventDefault();
-    const text = $('ticket-answer').value.trim();
+    const text = $("ticket-answer").value.trim();
     if (!text) return;
-    act('POST', `/consultant/api/tickets/${state.selected}/answer`, { text },
-      () => { $('ticket-answer').value = ''; say(_('Answer sent by e-mail; ticket closed.')); });
+    act("POST", `/consultant/api/tickets/${state.selected}/answer`, { text }, () => {
+      $("ticket-answer").value = "";
+      say(_("Answer sent by e-mail; ticket closed."));
+    });
   });
-  $('ticket-close').addEventListener('click', () => act(
-    'POST', `/consultant/api/tickets/${state.selected}/close`, undefined,
-    () => say(_('Ticket closed.')),
-  ));
-  $('kb-box').addEventListener('submit', async (event) => {
+  $("ticket-close").addEventListener("click", () =>
+    act("POST", `/consultant/api/tickets/${state.selected}/close`, undefined, () =>
+      say(_("Ticket closed.")),
+    ),
+  );
+  $("kb-box").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const q = $('kb-search').value.trim();
+    const q = $("kb-search").value.trim();
     if (!q || !state.lang) return;
     try {
-      const found = await api('GET', `/consultant/api/answers?${new URLSearchParams({ q, lang: state.lang })}`);
-      $('kb-results').replaceChildren(...found.map((entry) => {
-        const insert = el('button', {
-          type: 'button',
-          class: 'secondary kb-insert',
-          text: _('Insert'),
-          'aria-label': _('Insert: %(title)s', { title: entry.title }),
-        });
-        insert.addEventListener('click', () => {
-          const target = $('reply-box').hidden ? $('ticket-answer') : $('reply');
-          target.value = target.value ? `${target.value}\n\n${entry.answer}` : entry.answer;
-          target.focus();
-        });
-        return el('li', { 'data-id': entry.id }, [el('strong', { text: entry.title }), el('br'), insert]);
-      }));
+      const found = await api(
+        "GET",
+        `/consultant/api/answers?${new URLSearchParams({ q, lang: state.lang })}`,
+      );
+      $("kb-results").replaceChildren(
+        ...found.map((entry) => {
+          const insert = h("button", {
+            type: "button",
+            class: "secondary kb-insert",
+            text: _("Insert"),
+            "aria-label": _("Insert: %(title)s", { title: entry.title }),
+          });
+          insert.addEventListener("click", () => {
+            const target = $("reply-box").hidden ? $("ticket-answer") : $("reply");
+            target.value = target.value ? `${target.value}\n\n${entry.answer}` : entry.answer;
+            target.focus();
+          });
+          return h("li", { "data-id": entry.id }, [
+            h("strong", { text: entry.title }),
+            h("br"),
+            insert,
+          ]);
+        }),
+      );
     } catch (error) {
       say(error.message);
     }
   });
-  $('available').addEventListener('change', () => act(
-    'POST', '/consultant/api/presence', { available: $('available').checked },
-  ));
-  $('all-languages').addEventListener('change', refresh);
+  $("available").addEventListener("change", () =>
+    act("POST", "/consultant/api/presence", { available: $("available").checked }),
+  );
+  $("all-languages").addEventListener("change", refresh);
 
   refresh();
   setInterval(refresh, 1000);
