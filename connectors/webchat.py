@@ -116,7 +116,8 @@ def message_language(message: dict[str, Any]) -> str | None:
 def described(payload: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
     """`payload` with the message's language and the metadata the widget shows."""
     lang = message_language(message)
-    extra = {key: message[key] for key in SHOWN_METADATA if message.get(key)}
+    # An empty name still marks a consultant's message (one without a display name).
+    extra = {key: message[key] for key in SHOWN_METADATA if isinstance(message.get(key), str)}
     return {**payload, **({"lang": lang} if lang else {}), **extra}
 
 

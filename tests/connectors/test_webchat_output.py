@@ -64,6 +64,7 @@ def test_every_message_says_its_language():
         "consultant": "Anna",
     }
     # A domain response rendered by Rasa carries the condition of its variation...
+    assert _sent({"text": "Hi", "lang": "en", "consultant": ""})["consultant"] == ""
     condition = [{"type": "slot", "name": "language", "value": "en"}]
     rendered = {"text": "Hi", "utter_action": "utter_greet", "condition": condition}
     assert _sent(rendered)["lang"] == "en"
