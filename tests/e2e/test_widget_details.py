@@ -146,8 +146,9 @@ def test_each_message_keeps_its_language_and_the_menu_follows_the_reply(
     assert polish.filter(has_text="Jaki jest numer").count() == 1
     # A link's hidden "(opens in a new tab)" is in its message's language, after the switch too.
     new_tab = "#infoopt-chat-log .ic-msg[lang={}] a[target=_blank] .ic-sr"
-    assert phone.locator(new_tab.format("uk")).first.inner_text() == _strings(phone, "uk")["newTab"]
-    assert phone.locator(new_tab.format("pl")).last.inner_text() == _strings(phone, "pl")["newTab"]
+    for lang in ("uk", "pl"):
+        hidden = phone.locator(new_tab.format(lang)).last.text_content()
+        assert hidden == _strings(phone, lang)["newTab"], lang
 
 
 @pytest.fixture
