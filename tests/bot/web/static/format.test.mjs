@@ -58,7 +58,7 @@ test("a quote ends a link, so a reply cannot add attributes to it", () => {
 });
 
 test("only http and https become web links", () => {
-  for (const text of ["javascript:alert(1)", "data:text/html,x", "ftp://a.pl/x", "https://"]) {
+  for (const text of ["javascript:alert(1)", "data:text/html,x", "ftp://a.pl/x", "https://."]) {
     assert.deepEqual(links(formatBotText(text, NEW_TAB)), [], text);
   }
 });
