@@ -213,7 +213,7 @@ def test_two_tabs_of_one_conversation_show_and_keep_everything(stack: Any, brows
     first.wait_for_function("() => localStorage.getItem('infoopt-chat:session')")
     second = context.new_page()
     second.goto(f"{stack.config.web_url}/")
-    open_panel(second)
+    second.wait_for_selector("#infoopt-chat-panel", state="visible")  # open, as in the first
 
     send(first, "Jaki jest numer telefonu do INFO.OPT?")
     for tab in (first, second):
