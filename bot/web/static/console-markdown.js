@@ -2,6 +2,7 @@
 // http(s) links), built as DOM nodes from text: nothing from the server becomes HTML.
 (function () {
   "use strict";
+  const { h } = window.infoopt.dom;
   const TOKEN = /\*\*(?=\S)([\s\S]*?\S)\*\*|https?:\/\/[^\s*<>"']+/g;
 
   function inline(parent, text) {
@@ -9,7 +10,7 @@
     for (const match of text.matchAll(TOKEN)) {
       parent.append(text.slice(last, match.index));
       if (match[1] !== undefined) {
-        const strong = document.createElement("strong");
+        const strong = h("strong");
         inline(strong, match[1]);
         parent.append(strong);
         last = match.index + match[0].length;
@@ -17,12 +18,7 @@
       }
       let url = match[0];
       while (/[.,;:!?)\]]$/.test(url)) url = url.slice(0, -1); // sentence punctuation
-      const link = document.createElement("a");
-      link.href = url;
-      link.textContent = url;
-      link.rel = "noopener noreferrer";
-      link.target = "_blank";
-      parent.append(link);
+      parent.append(h("a", { href: url, rel: "noopener noreferrer", target: "_blank", text: url }));
       last = match.index + url.length;
     }
     parent.append(text.slice(last));
@@ -39,14 +35,14 @@
       for (const line of block.split("\n")) {
         if (/^\s*- /.test(line)) {
           paragraph = null;
-          if (!list) out.append((list = document.createElement("ul")));
-          const item = document.createElement("li");
+          if (!list) out.append((list = h("ul")));
+          const item = h("li");
           inline(item, line.replace(/^\s*- /, ""));
           list.append(item);
         } else if (line.trim()) {
           list = null;
-          if (paragraph) paragraph.append(document.createElement("br"));
-          else out.append((paragraph = document.createElement("p")));
+          if (paragraph) paragraph.append(h("br"));
+          else out.append((paragraph = h("p")));
           inline(paragraph, line);
         }
       }
