@@ -48,7 +48,9 @@ def _traced(run: Any) -> Any:
         request = REQUEST_ID.set(uuid.uuid4().hex[:16])
         started = time.perf_counter()
         try:
-            return await run(self, dispatcher, tracker, domain)
+            events: list[EventType] = await run(self, dispatcher, tracker, domain)
+            label_languages(dispatcher, tracker, events)
+            return events
         except Exception:
             metrics.ERRORS.labels(where="action").inc()
             raise
@@ -60,6 +62,26 @@ def _traced(run: Any) -> Any:
             CONVERSATION_ID.reset(conversation)
 
     return traced
+
+
+def label_languages(
+    dispatcher: CollectingDispatcher, tracker: Tracker, events: list[EventType]
+) -> None:
+    """Every message an action wrote itself says its language (`lang`; the web chat marks each
+    bubble with it): the reply language the action settled on, unless the message says one.
+
+    Responses Rasa renders from the domain (`response=`) are left alone: Rasa passes on the
+    condition of the variation it picked, which names the language it was rendered in.
+    """
+    chosen = [
+        e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "language"
+    ]
+    lang = chosen[-1] if chosen else tracker.get_slot("language")
+    if not lang:
+        return
+    for message in dispatcher.messages:
+        if not message.get("response"):
+            message.setdefault("lang", lang)
 
 
 @functools.cache

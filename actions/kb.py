@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 from typing import Any
@@ -31,6 +30,7 @@ from actions.turn import (
     undetected_language,
 )
 from actions.webapp import WebAppError, get_webapp
+from bot.payloads import entry_choice
 from bot.responses import fill, variation_for
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,6 @@ def send_answer(
         SlotSet("misses", 0.0),
         SlotSet("handoff_state", None),
     ]
-
-
-def choice_payload(entry_id: str) -> str:
-    return "/choose_entry" + json.dumps({"kb_entry": entry_id})
 
 
 def no_match(
@@ -117,7 +113,7 @@ async def answer(
         return events + send_answer(dispatcher, domain, result["results"][0], lang)
     if result["decision"] == "clarify":
         buttons = [
-            {"title": r["title"], "payload": choice_payload(r["id"])} for r in result["results"]
+            {"title": r["title"], "payload": entry_choice(r["id"])} for r in result["results"]
         ]
         utter_in(dispatcher, domain, "utter_clarify", lang, buttons=buttons)
         return [*events, SlotSet("last_kb_id", None)]

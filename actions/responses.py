@@ -35,4 +35,5 @@ def utter_in(
         text=fill(text, values) if text else text,
         buttons=buttons or variation.get("buttons"),
         json_message=json_message or variation.get("custom"),
+        lang=lang,
     )

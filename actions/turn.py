@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import (
     channel_hint,
+    channel_name,
     has_personal_data,
     is_button_payload,
     message_text,
@@ -27,14 +28,22 @@ from bot.lang import choose_reply_language
 
 log = logging.getLogger(__name__)
 
+CHANNELS_WITH_OWN_NOTICE = frozenset({"webchat"})
+"""Channels whose client shows the privacy notice itself (the widget's notice)."""
+
 
 def opening_events(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
 ) -> list[EventType]:
-    """The privacy notice once per conversation, and a warning when personal data shows up."""
+    """The privacy notice once per conversation, and a warning when personal data shows up.
+
+    The web chat shows its own short notice above every conversation: there the notice is not
+    sent again, and a phone shows the first answer without scrolling past it.
+    """
     events: list[EventType] = []
     if not tracker.get_slot("notice_shown"):
-        utter_in(dispatcher, domain, "utter_privacy_notice", lang)
+        if channel_name(tracker) not in CHANNELS_WITH_OWN_NOTICE:
+            utter_in(dispatcher, domain, "utter_privacy_notice", lang)
         events.append(SlotSet("notice_shown", True))
     if has_personal_data(tracker):
         utter_in(dispatcher, domain, "utter_personal_data_warning", lang)

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     worker_threads: int = 40
     """Threads running the blocking routes; the database pool holds as many connections, so
     no route waits for one."""
+    widget_topics: str = "card.fees,trp.work,ukr.protection,proc.status"
+    """Comma-separated entry ids the widget suggests while too few questions have been answered
+    to tell which are asked most."""
     api_docs: bool = False
     """Serve the interactive API documentation (`/docs`, `/openapi.json`); off in production."""
 
@@ -78,6 +81,10 @@ class Settings(BaseSettings):
         """Every Rasa server a new model must reach."""
         urls = [url.strip().rstrip("/") for url in self.rasa_servers.split(",") if url.strip()]
         return urls or [self.rasa_url]
+
+    @property
+    def widget_topic_ids(self) -> list[str]:
+        return [entry_id.strip() for entry_id in self.widget_topics.split(",") if entry_id.strip()]
 
     @property
     def index_dir(self) -> Path:

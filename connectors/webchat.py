@@ -7,11 +7,18 @@ the widget expects:
 
 - client → server `session_request` `{"session_id": ...}`; server → client `session_confirm`
   with the session id to use from then on;
-- client → server `user_uttered` `{"message": ..., "session_id": ..., "metadata": {...}}`;
-- server → client `bot_uttered` `{"text": ..., "quick_replies": [{"title", "payload"}]}`, or
-  `{"custom": {...}}` for machine-readable payloads, which the widget does not display.
+- client → server `user_uttered` `{"message": ..., "session_id": ..., "metadata": {...},
+  "display": ..., "id": ...}` (`display`: what a button showed, when `message` is its payload;
+  `id`: the tab's id for the message);
+- server → client `bot_uttered` `{"id", "text", "lang", "quick_replies": [{"title",
+  "payload"}], "consultant"}` (`consultant`: the display name, on a consultant's message), or
+  `{"id", "custom": {...}}` for machine-readable payloads, which the widget does not display;
+- server → client `user_uttered` `{"id", "text"}`: a message the user sent from another tab.
 
-Replies go to the session's room, so every tab and every reconnection of a session gets them.
+Replies go to the session's room, so every tab and every reconnection of a session gets them;
+a user's message goes to the session's other sockets, so that every tab shows the question
+with its answer. `id` is the same in every tab: a tab that already has a message (its history
+is shared with the others through the browser's storage) skips it.
 
 Session ids are issued here and signed (`WEBCHAT_SESSION_SECRET`, shared by every Rasa server
 of an installation; random per process when unset): a client cannot choose another user's
@@ -42,7 +49,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncRedisManager, AsyncServer
 
-from bot.inbound import client_metadata, inbound_message, sender_id
+from bot.inbound import (
+    MAX_MESSAGE_CHARS,
+    clean_text,
+    client_metadata,
+    inbound_message,
+    sender_id,
+)
 from bot.logs import CONVERSATION_ID, conversation_id
 from connectors import rasa_runtime
 
@@ -78,6 +91,53 @@ class SessionIds:
         return sender_id(WebChatInput.name(), session_id.partition(".")[0])
 
 
+DOMAIN_DEFAULT_LANGUAGE = "pl"
+"""The language of domain.yml's unconditioned response variations."""
+SHOWN_METADATA = ("consultant",)
+"""Keys of a message's metadata that the widget shows (besides its language)."""
+
+
+def message_language(message: dict[str, Any]) -> str | None:
+    """The language of a message Rasa hands the channel, when it tells.
+
+    Actions and the handoff pump name it (`lang`); a response Rasa rendered from domain.yml
+    (`utter_action`) carries the condition on the `language` slot of the variation it picked,
+    and the variation without a condition is the default language's.
+    """
+    lang = message.get("lang")
+    if isinstance(lang, str) and lang:
+        return lang
+    for condition in message.get("condition") or []:
+        if isinstance(condition, dict) and condition.get("name") == "language":
+            return str(condition.get("value"))
+    return DOMAIN_DEFAULT_LANGUAGE if message.get("utter_action") else None
+
+
+def described(payload: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    """`payload` with the message's language and the metadata the widget shows."""
+    lang = message_language(message)
+    # An empty name still marks a consultant's message (one without a display name).
+    extra = {key: message[key] for key in SHOWN_METADATA if isinstance(message.get(key), str)}
+    return {**payload, **({"lang": lang} if lang else {}), **extra}
+
+
+def message_id(value: object) -> str:
+    """The id the sending tab gave its message (the same entry in every tab), or a new one."""
+    if isinstance(value, str) and 0 < len(value) <= 32 and value.isascii() and value.isalnum():
+        return value
+    return secrets.token_hex(8)
+
+
+def shown_text(data: dict[str, Any]) -> str | None:
+    """What the session's other tabs show of a message a user sent: the typed text, or the
+    title of the button pressed; nothing for a bare payload (a language switch)."""
+    raw = data.get("display") or data.get("message")
+    if not isinstance(raw, str):
+        return None
+    text = clean_text(raw)[:MAX_MESSAGE_CHARS]
+    return text if text and not text.startswith("/") else None
+
+
 class WebChatOutput(OutputChannel):
     """Sends the bot's messages to a session's room."""
 
@@ -90,16 +150,16 @@ class WebChatOutput(OutputChannel):
         self.event = event
 
     async def _emit(self, session_id: str, payload: dict[str, Any]) -> None:
-        await self.sio.emit(self.event, payload, room=session_id)
+        await self.sio.emit(self.event, {"id": secrets.token_hex(8), **payload}, room=session_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self._emit(recipient_id, {"text": text})
+        await self._emit(recipient_id, described({"text": text}, kwargs))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         replies = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
-        await self._emit(recipient_id, {"text": text, "quick_replies": replies})
+        await self._emit(recipient_id, described({"text": text, "quick_replies": replies}, kwargs))
 
     async def send_quick_replies(
         self,
@@ -108,7 +168,7 @@ class WebChatOutput(OutputChannel):
         quick_replies: list[dict[str, Any]],
         **kwargs: Any,
     ) -> None:
-        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+        await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._emit(recipient_id, {"attachment": {"type": "image", "url": image}})
@@ -205,6 +265,12 @@ class WebChatInput(InputChannel):
             # A reconnected socket may not have re-requested its session yet; a forged or
             # missing id gets a conversation of its own.
             session_id = await confirm(sid, data.get("session_id"))
+            shown = shown_text(data)
+            if shown is not None:
+                echo = {"id": message_id(data.get("id")), "text": shown}
+                await sio.emit(
+                    "user_uttered", echo, room=self.sessions.room(session_id), skip_sid=sid
+                )
             text, metadata = inbound_message(
                 data.get("message"), client_metadata(data.get("metadata"))
             )

@@ -81,3 +81,20 @@ def set_languages(db: Session, user_id: int, languages: list[str]) -> User:
     user = _user(db, user_id)
     user.languages = ",".join(lang for lang in LANGUAGES if lang in languages)
     return user
+
+
+DISPLAY_NAME_CHARS = 64
+
+
+def set_display_name(db: Session, user_id: int, name: str) -> User:
+    """The name users see on a consultant's messages; blank shows none.
+
+    Raises:
+        AccountError: when the name is too long or is not plain one-line text.
+    """
+    name = " ".join(name.split())
+    if len(name) > DISPLAY_NAME_CHARS or not name.isprintable():
+        raise AccountError(f"a display name is one line of at most {DISPLAY_NAME_CHARS} characters")
+    user = _user(db, user_id)
+    user.display_name = name
+    return user

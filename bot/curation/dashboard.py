@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.curation.handoffs import handoff_times
@@ -125,6 +125,28 @@ def build(db: Session, days: int = 30, today: date | None = None) -> Dashboard:
     channels = sorted({c for d in per_day.values() for c in d.by_channel})
     ranked = sorted(entries.values(), key=lambda e: (-e.asked, e.kb_id))
     return Dashboard(list(per_day.values()), decisions, ranked, channels)
+
+
+def most_asked(db: Session, days: int, limit: int) -> list[str]:
+    """Ids of the entries answered most often in the last `days` days, most asked first.
+
+    The same count as the dashboard's "answered" column, done by the database: the widget
+    asks for it on every page view (briefly cached), so it must not read the period's rows.
+    """
+    since = datetime.now(UTC) - timedelta(days=days)
+    count = func.count(QuestionLog.id)
+    rows = db.execute(
+        select(QuestionLog.kb_id, count)
+        .where(
+            QuestionLog.created_at >= since,
+            QuestionLog.decision == "answer",
+            QuestionLog.kb_id.is_not(None),
+        )
+        .group_by(QuestionLog.kb_id)
+        .order_by(count.desc(), QuestionLog.kb_id)
+        .limit(limit)
+    )
+    return [str(kb_id) for kb_id, _ in rows]
 
 
 def daily_csv(board: Dashboard) -> str:

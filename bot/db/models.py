@@ -79,6 +79,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     """The language of the consoles for this user (`pl`, `en`); None follows the browser."""
+    display_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The name users see on this consultant's messages ("Anna"); empty shows none."""
 
     @property
     def language_list(self) -> list[str]:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from bot import metrics
-from bot.db import Database, Handoff, HandoffMessage
+from bot.db import Database, Handoff, HandoffMessage, User
 from bot.handoff import service
 from bot.handoff.hours import OfficeHours
 from bot.handoff.rasa_client import RasaClient, RasaError
@@ -66,15 +66,40 @@ def render_notice(domain: dict[str, Any], name: str, lang: str, hours: OfficeHou
     return fill(text, {"hours": hours.describe(day_names(domain, lang))})
 
 
+NAME_BESIDE_TEXT = frozenset({"webchat"})
+"""Channels that show a consultant's name beside the message (from the message's metadata);
+on the others the name is written into the text (response `utter_consultant_says`)."""
+
+
+def consultant_text(
+    line: HandoffMessage, handoff: Handoff, domain: dict[str, Any], name: str
+) -> str:
+    """What the user's channel shows of a consultant's line written by `name`."""
+    if not name or handoff.channel in NAME_BESIDE_TEXT:
+        return line.text
+    text = str(variation_for(domain, "utter_consultant_says", handoff.lang).get("text") or "")
+    return fill(text, {"name": name, "message": line.text})
+
+
 def events_for(
-    line: HandoffMessage, handoff: Handoff, domain: dict[str, Any], hours: OfficeHours
+    line: HandoffMessage,
+    handoff: Handoff,
+    domain: dict[str, Any],
+    hours: OfficeHours,
+    consultant_name: str = "",
 ) -> list[dict[str, Any]]:
-    """The Rasa events that deliver one outbox line."""
+    """The Rasa events that deliver one outbox line.
+
+    Every message carries its language, and a consultant's line the consultant's display name
+    (`consultant_name`), in the metadata: Rasa hands both to the channel with the text.
+    """
     now = time.time()
+    metadata: dict[str, Any] = {"handoff_line": line.id, "lang": handoff.lang}
     if line.author == "consultant":
+        text = consultant_text(line, handoff, domain, consultant_name)
         return [
-            {"event": "bot", "text": line.text, "timestamp": now,
-             "metadata": {"handoff_line": line.id}}
+            {"event": "bot", "text": text, "timestamp": now,
+             "metadata": {**metadata, "consultant": consultant_name}}
         ]  # fmt: skip
     events: list[dict[str, Any]] = [
         {
@@ -82,7 +107,7 @@ def events_for(
             "text": render_notice(domain, line.text, handoff.lang, hours),
             "data": {"custom": {"handoff": PAYLOAD_AFTER.get(line.text, handoff.state)}},
             "timestamp": now,
-            "metadata": {"handoff_line": line.id},
+            "metadata": metadata,
         }
     ]
     if line.text in SLOT_AFTER:
@@ -203,7 +228,9 @@ class HandoffPump:
                     continue
                 batch = batches.setdefault(handoff.id, Outgoing(handoff.sender_id, [], []))
                 batch.ids.append(line.id)
-                batch.events += events_for(line, handoff, self.domain, self.hours)
+                writer = db.get(User, line.consultant_id) if line.consultant_id else None
+                name = writer.display_name if writer else ""
+                batch.events += events_for(line, handoff, self.domain, self.hours, name)
             return list(batches.values())
 
     def _mark_delivered(self, ids: list[int]) -> None:

@@ -44,6 +44,7 @@ from bot.web.routers import (
     language,
     pages,
     search,
+    widget,
 )
 from bot.web.routers import metrics as metrics_router
 from bot.web.security import LoginRequired, RoleRefused, hashing_slots, proxy_networks
@@ -151,6 +152,7 @@ def create_app(
         app.state.kb_store = KbStore(settings.kb_dir)
         app.state.finder = FinderService(settings.finder_file, lambda: service.kb.ids)
         app.state.hours = hours
+        app.state.most_asked = widget.MostAsked()
         app.state.domain = load_domain(settings.domain_path)
         rasa = RasaClient(settings.rasa_url, settings.rasa_auth_token)
         app.state.rasa = rasa
@@ -182,7 +184,18 @@ def create_app(
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
     )
-    for module in (health, search, feedback, language, pages, auth, handoffs, consultant, finder):
+    for module in (
+        health,
+        search,
+        feedback,
+        language,
+        pages,
+        auth,
+        handoffs,
+        consultant,
+        finder,
+        widget,
+    ):
         app.include_router(module.router)
     app.include_router(staff_router)
     app.include_router(metrics_router.router)

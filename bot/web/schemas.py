@@ -121,3 +121,15 @@ class HandBackRequest(BaseModel):
 
 class PresenceRequest(BaseModel):
     available: bool
+
+
+class TopicOut(BaseModel):
+    id: str
+    title: str
+    payload: str = Field(description="what the widget sends when the topic is chosen")
+
+
+class TopicsOut(BaseModel):
+    lang: Lang
+    topics: list[TopicOut] = Field(description="most asked first")
+    finder_payload: str = Field(description="starts the permit finder")

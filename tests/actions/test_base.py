@@ -1,4 +1,5 @@
-"""Every action run carries its conversation's ids to the web app and is timed."""
+"""Every action run carries its conversation's ids to the web app and is timed; its messages say
+their language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 import httpx
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import TracedAction
@@ -44,3 +46,20 @@ def test_a_run_sends_the_conversation_and_request_ids_to_the_web_app():
     assert len(headers["x-request-id"]) == 16
     assert CONVERSATION_ID.get() == "" and REQUEST_ID.get() == ""  # reset after the run
     assert metrics.ACTION_SECONDS.labels(action="action_probe")._sum.get() > before
+
+
+def test_the_messages_an_action_writes_say_their_language():
+    class ActionSwitch(TracedAction):
+        def name(self) -> str:
+            return "action_switch"
+
+        async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+            dispatcher.utter_message(text="Добре")
+            dispatcher.utter_message(text="Okay", lang="en")  # said in the language it left
+            dispatcher.utter_message(response="utter_greet")  # Rasa renders it: not labelled
+            return [SlotSet("language", "uk")]
+
+    dispatcher = CollectingDispatcher()
+    tracker = Tracker("user-7", {"language": "en"}, {}, [], False, None, {}, "")
+    asyncio.run(ActionSwitch().run(dispatcher, tracker, {}))
+    assert [m.get("lang") for m in dispatcher.messages] == ["uk", "en", None]

@@ -96,11 +96,15 @@ def test_empty_and_oversized_messages_are_not_sent(page):
 
 
 @pytest.mark.parametrize(
-    "viewport", [{"width": 1280, "height": 800}, {"width": 360, "height": 740}]
+    "viewport",
+    # 1280 px, a 360 px phone, and a 1280 x 800 window at 200 % zoom.
+    [{"width": 1280, "height": 800}, {"width": 360, "height": 740}, {"width": 640, "height": 400}],
 )
 def test_open_panel_has_no_axe_violations(page, viewport):
     page.set_viewport_size(viewport)
     open_panel(page)
+    page.wait_for_selector(".ic-quick-reply")  # the greeting with its suggested topics
+    assert axe_violations(page) == []
     send(page, "Cześć")
     page.wait_for_selector("#infoopt-chat-log .ic-msg.ic-bot")
     send(page, "скільки коштує карта побиту?")

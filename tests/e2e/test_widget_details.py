@@ -1,15 +1,25 @@
 """The widget's rough edges (issue #15): contact links, the phone modal, 400 % zoom, the
-consultant button while a consultant is coming or there."""
+consultant button while a consultant is coming or there, the greeting with suggested topics,
+each message's language, the consultant's name, two tabs of one conversation."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.e2e.browser import kb_answer_start, open_panel, send, wait_for_bot_text
-from tests.e2e.chat import handoff_replies, response_text
+from tests.e2e.browser import (
+    axe_violations,
+    kb_answer_start,
+    open_panel,
+    send,
+    staff_login,
+    wait_for_bot_text,
+)
+from tests.e2e.chat import first_paragraph, handoff_replies, response_text
 from tests.e2e.consultant import Consultant
 
 pytestmark = pytest.mark.e2e
@@ -76,3 +86,153 @@ def test_the_consultant_button_waits_while_a_consultant_is_coming(
     send(phone, "nie potrzebuję już pomocy")
     wait_for_bot_text(phone, response_text(domain, "utter_handoff_ended", "pl").splitlines()[0])
     phone.wait_for_function("() => !document.getElementById('infoopt-chat-human').disabled")
+
+
+def _strings(page: Any, lang: str) -> dict[str, str]:
+    """The widget's own texts in `lang` (its catalogue, as the page loaded it)."""
+    return page.evaluate("lang => globalThis.infoopt.widgetStrings.messages[lang]", lang)
+
+
+def test_opening_greets_with_the_most_asked_topics_and_the_finder(
+    stack: Any, domain: Any, phone: Any
+) -> None:
+    topics = httpx.get(f"{stack.config.web_url}/api/widget/topics", params={"lang": "pl"}).json()
+    open_panel(phone)
+    phone.wait_for_selector(".ic-quick-reply")
+    strings = _strings(phone, "pl")
+    greeting = phone.locator("#infoopt-chat-log .ic-msg.ic-bot").first
+    assert strings["greeting"] in greeting.inner_text()
+    buttons = phone.locator(".ic-quick-reply").all_inner_texts()
+    assert buttons == [t["title"] for t in topics["topics"]] + [strings["finderTopic"]]
+    assert len(buttons) >= 3
+
+    first = topics["topics"][0]
+    phone.locator(".ic-quick-reply", has_text=first["title"]).first.click()
+    wait_for_bot_text(phone, kb_answer_start("pl", first["id"]))
+    # The privacy note once: the notice above the log, not a second one from the assistant.
+    assert phone.locator("#infoopt-chat-log .ic-notice").count() == 1
+    notice = first_paragraph(response_text(domain, "utter_privacy_notice", "pl")).splitlines()[0]
+    assert notice not in phone.inner_text("#infoopt-chat-log")
+    # On the phone the answer starts inside the visible part of the log, without scrolling.
+    answer = phone.locator("#infoopt-chat-log .ic-msg.ic-bot").nth(1)
+    top = answer.evaluate(
+        """node => node.getBoundingClientRect().top -
+            document.getElementById('infoopt-chat-log').getBoundingClientRect().top"""
+    )
+    log_height = phone.evaluate("document.getElementById('infoopt-chat-log').clientHeight")
+    assert 0 <= top < log_height - 40
+
+
+def test_each_message_keeps_its_language_and_the_menu_follows_the_reply(
+    stack: Any, phone: Any
+) -> None:
+    open_panel(phone)
+    assert phone.input_value("#infoopt-chat-lang") == "pl"
+    send(phone, "скільки коштує карта побиту?")
+    wait_for_bot_text(phone, kb_answer_start("uk", "card.fees"))
+    phone.wait_for_function("() => document.getElementById('infoopt-chat-lang').value === 'uk'")
+    send(phone, "Jaki jest numer telefonu do INFO.OPT?")
+    wait_for_bot_text(phone, kb_answer_start("pl", "office.contact"))
+    phone.wait_for_function("() => document.getElementById('infoopt-chat-lang').value === 'pl'")
+
+    # Every bubble says its language; the question is in the language it was answered in.
+    langs = phone.eval_on_selector_all(
+        "#infoopt-chat-log .ic-msg", "ms => ms.map(m => m.getAttribute('lang'))"
+    )
+    assert None not in langs
+    ukrainian = phone.locator("#infoopt-chat-log .ic-msg[lang=uk]")
+    polish = phone.locator("#infoopt-chat-log .ic-msg[lang=pl]")
+    assert ukrainian.filter(has_text="скільки коштує").count() == 1
+    assert polish.filter(has_text="Jaki jest numer").count() == 1
+    # A link's hidden "(opens in a new tab)" is in its message's language, after the switch too.
+    new_tab = "#infoopt-chat-log .ic-msg[lang={}] a[target=_blank] .ic-sr"
+    for lang in ("uk", "pl"):
+        hidden = phone.locator(new_tab.format(lang)).last.text_content()
+        assert hidden == _strings(phone, lang)["newTab"], lang
+
+
+@pytest.fixture
+def named_consultant(stack: Any, staff: Any, browser: Any) -> Iterator[str]:
+    """`consultant2` named "Anna" on the accounts page, unnamed again afterwards."""
+    context = browser.new_context(locale="pl-PL")
+    admin = context.new_page()
+    staff_login(admin, stack.config.web_url, "admin")
+
+    def name(value: str) -> None:
+        admin.goto(f"{stack.config.web_url}/staff/users")
+        row = admin.locator("#user-consultant2")
+        row.locator("input[name=display_name]").fill(value)
+        row.locator("form[action$='/display-name'] button").click()
+        admin.wait_for_selector(f"#user-consultant2 input[name=display_name][value='{value}']")
+
+    name("Anna")
+    yield "consultant2"
+    name("")
+    context.close()
+
+
+def test_a_consultants_messages_carry_the_name_and_look_different(
+    stack: Any, domain: Any, phone: Any, named_consultant: str
+) -> None:
+    consultant = Consultant(stack.config.web_url, named_consultant)
+    open_panel(phone)
+    question = "Ile kosztuje karta pobytu?"
+    send(phone, question)
+    wait_for_bot_text(phone, kb_answer_start("pl", "card.fees"))
+    phone.click("#infoopt-chat-human")
+    wait_for_bot_text(phone, handoff_replies(domain, "pl")["queued"])
+    handoff = consultant.wait_for("queue", question)
+    assert consultant.post(f"conversations/{handoff['id']}/claim").status_code == 200
+    consultant.post(
+        f"conversations/{handoff['id']}/messages", {"text": "Dzień dobry, w czym pomóc?"}
+    )
+    line = phone.locator("#infoopt-chat-log .ic-msg.ic-consultant", has_text="w czym pomóc")
+    line.wait_for(timeout=30_000)
+    # Named, for everyone: the name is shown, and read out before the message.
+    expected = _strings(phone, "pl")["consultantSays"].replace("{name}", "Anna")
+    assert line.locator(".ic-author").inner_text() == expected
+    assert line.get_attribute("lang") == "pl"
+    bot = phone.locator("#infoopt-chat-log .ic-msg.ic-bot:not(.ic-consultant) .ic-bubble").last
+    background = "node => getComputedStyle(node).backgroundColor"
+    assert line.locator(".ic-bubble").evaluate(background) != bot.evaluate(background)
+    assert phone.locator("#infoopt-chat-human").is_disabled()  # connected: no second request
+    violations = [v["id"] for v in axe_violations(phone)]
+    assert violations == [], json.dumps(violations)
+    consultant.post(f"conversations/{handoff['id']}/handback", {"resolved": True})
+    wait_for_bot_text(phone, response_text(domain, "utter_handoff_resolved", "pl"))
+    phone.wait_for_function("() => !document.getElementById('infoopt-chat-human').disabled")
+
+
+def test_two_tabs_of_one_conversation_show_and_keep_everything(stack: Any, browser: Any) -> None:
+    context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 800})
+    first = context.new_page()
+    first.goto(f"{stack.config.web_url}/")
+    open_panel(first)
+    first.wait_for_selector(".ic-quick-reply")  # its greeting, which the second tab shares
+    # The second tab joins once the first has its conversation (the same browser storage).
+    first.wait_for_function("() => localStorage.getItem('infoopt-chat:session')")
+    second = context.new_page()
+    second.goto(f"{stack.config.web_url}/")
+    second.wait_for_selector("#infoopt-chat-panel", state="visible")  # open, as in the first
+
+    send(first, "Jaki jest numer telefonu do INFO.OPT?")
+    for tab in (first, second):
+        tab.locator(".ic-msg.ic-user", has_text="numer telefonu").wait_for(timeout=30_000)
+        wait_for_bot_text(tab, kb_answer_start("pl", "office.contact"))
+    send(second, "Ile kosztuje karta pobytu?")
+    for tab in (first, second):
+        tab.locator(".ic-msg.ic-user", has_text="Ile kosztuje").wait_for(timeout=30_000)
+        wait_for_bot_text(tab, kb_answer_start("pl", "card.fees"))
+
+    # Each message once in each tab, and all of them after a reload of either.
+    def log(tab: Any) -> list[str]:
+        return tab.locator("#infoopt-chat-log .ic-msg .ic-bubble").all_inner_texts()
+
+    assert log(first) == log(second)
+    shown = log(first)
+    questions = first.locator("#infoopt-chat-log .ic-msg.ic-user .ic-bubble").all_inner_texts()
+    assert questions == ["Jaki jest numer telefonu do INFO.OPT?", "Ile kosztuje karta pobytu?"]
+    first.reload()
+    first.wait_for_selector("#infoopt-chat-log .ic-msg.ic-user >> nth=1", state="attached")
+    assert log(first) == shown
+    context.close()

@@ -1,4 +1,5 @@
-"""The admin's page for staff accounts: create, deactivate, reset passwords, languages."""
+"""The admin's page for staff accounts: create, deactivate, reset passwords, languages, the
+name users see on a consultant's messages."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.auth import ROLES, AccountError, create_user
-from bot.auth.manage import list_users, reset_password, set_active, set_languages
+from bot.auth.manage import (
+    DISPLAY_NAME_CHARS,
+    list_users,
+    reset_password,
+    set_active,
+    set_display_name,
+    set_languages,
+)
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep
 from bot.web.security import AdminDep, HashingSlot
@@ -38,6 +46,7 @@ def users_page(
             "message": message,
             "error": error,
             "me": admin,
+            "display_name_chars": DISPLAY_NAME_CHARS,
         },
     )
 
@@ -94,3 +103,18 @@ def languages(
     except AccountError as exc:
         return _back(error=str(exc))
     return _back(message=f"Languages of {user.username}: {user.languages}.")
+
+
+@router.post("/{user_id}/display-name")
+def display_name(
+    user_id: int,
+    admin: AdminDep,
+    db: DbDep,
+    display_name: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
+    """Set the name users see on a consultant's messages."""
+    try:
+        user = set_display_name(db, user_id, display_name)
+    except AccountError as exc:
+        return _back(error=str(exc))
+    return _back(message=f"Display name of {user.username}: {user.display_name or '-'}.")

@@ -9,6 +9,12 @@
 
   const messages = {
     pl: {
+      greeting:
+        "Dzień dobry! Jestem automatycznym asystentem INFO.OPT. Zapytaj o zezwolenie na pobyt " +
+        "lub pracę albo wybierz temat:",
+      finderTopic: "Jakiego zezwolenia potrzebuję?",
+      consultantSays: "Konsultant {name}:",
+      consultantUnnamed: "INFO.OPT",
       region: "Czat INFO.OPT",
       launcher: "Czat z asystentem INFO.OPT",
       unread: "nieprzeczytane wiadomości: {n}",
@@ -36,6 +42,12 @@
       unavailable: "Czat jest chwilowo niedostępny.",
     },
     en: {
+      greeting:
+        "Hello! I'm the automated INFO.OPT assistant. Ask about residence or work permits, " +
+        "or choose a topic:",
+      finderTopic: "Which permit do I need?",
+      consultantSays: "Consultant {name}:",
+      consultantUnnamed: "INFO.OPT",
       region: "INFO.OPT chat",
       launcher: "Chat with the INFO.OPT assistant",
       unread: "unread messages: {n}",
@@ -63,6 +75,12 @@
       unavailable: "The chat is temporarily unavailable.",
     },
     uk: {
+      greeting:
+        "Вітаю! Я автоматичний помічник INFO.OPT. Запитайте про дозвіл на проживання " +
+        "чи роботу або виберіть тему:",
+      finderTopic: "Який дозвіл мені потрібен?",
+      consultantSays: "Консультант {name}:",
+      consultantUnnamed: "INFO.OPT",
       region: "Чат INFO.OPT",
       launcher: "Чат з асистентом INFO.OPT",
       unread: "непрочитані повідомлення: {n}",
@@ -90,6 +108,12 @@
       unavailable: "Чат тимчасово недоступний.",
     },
     ru: {
+      greeting:
+        "Здравствуйте! Я автоматический помощник INFO.OPT. Спросите о разрешении на " +
+        "пребывание или работу или выберите тему:",
+      finderTopic: "Какое разрешение мне нужно?",
+      consultantSays: "Консультант {name}:",
+      consultantUnnamed: "INFO.OPT",
       region: "Чат INFO.OPT",
       launcher: "Чат с ассистентом INFO.OPT",
       unread: "непрочитанные сообщения: {n}",

@@ -15,8 +15,11 @@
  *
  * Wire protocol (socket.io v4, default namespace, path /socket.io), see connectors/webchat.py:
  *   → session_request {session_id}        ← session_confirm "<session id>"
- *   → user_uttered {message, session_id, metadata: {language}}
- *   ← bot_uttered {text, quick_replies?: [{title, payload}]} | {custom: {...}} (never shown)
+ *   → user_uttered {message, session_id, metadata: {language}, id, display?}
+ *   ← bot_uttered {id, text, lang?, quick_replies?: [{title, payload}], consultant?}
+ *                 | {id, custom: {...}} (never shown)
+ *   ← user_uttered {id, text}: the visitor's message from another tab of the conversation
+ * and, from the web app, GET /api/widget/topics?lang= (the topics suggested on opening).
  */
 (function () {
   "use strict";
@@ -142,6 +145,7 @@
         primary: (data.primary || "").trim(),
         socketIoUrl: new URL("vendor/socket.io.min.js", base).href,
         cssUrl: new URL("widget.css", base).href,
+        topicsUrl: new URL("/api/widget/topics", base).href,
       };
     }
 
@@ -168,9 +172,10 @@
     const nodes = new Map(); // history entry → its element in the log
     const ui = {};
 
-    /** The widget's text `key` in the current language, with {max} and `vars` filled in. */
-    function t(key, vars) {
-      const table = STRINGS[state.lang] || STRINGS.pl;
+    /** The widget's text `key` in `lang` (default: the current language), with {max} and `vars`
+     *  filled in. */
+    function t(key, vars, lang) {
+      const table = STRINGS[lang || state.lang] || STRINGS.pl;
       let text = table[key] !== undefined ? table[key] : STRINGS.en[key];
       const values = Object.assign({ max: MAX_CHARS }, vars);
       for (const name of Object.keys(values))
@@ -398,7 +403,10 @@
       ui.panel.setAttribute("lang", state.lang);
       ui.root.setAttribute("aria-label", t("region"));
       for (const node of ui.root.querySelectorAll("[data-ic-text]")) {
-        node.textContent = t(node.getAttribute("data-ic-text"));
+        // Inside a message, in the message's language.
+        const message = node.closest(".ic-msg[lang]");
+        const lang = message ? message.getAttribute("lang") : null;
+        node.textContent = t(node.getAttribute("data-ic-text"), null, lang);
       }
       for (const node of ui.root.querySelectorAll("[data-ic-label]")) {
         node.setAttribute("aria-label", t(node.getAttribute("data-ic-label")));
@@ -502,6 +510,7 @@
       ui.root.classList.add("ic-open");
       ui.launcher.setAttribute("aria-expanded", "true");
       setUnread(0);
+      welcome();
       scrollToLatest();
       // Not on page load: restoring an open panel must not steal focus from the host page.
       if (moveFocus) ui.input.focus();
@@ -552,11 +561,25 @@
       return h("span", { class: "ic-pending-note", "data-ic-text": "pending", text: t("pending") });
     }
 
+    /** Who wrote `entry`: a visually hidden "Assistant:" or "You:", or, on a consultant's
+     *  message, a visible "Consultant Anna:" that screen readers read out as well. */
+    function authorOf(entry, lang) {
+      if (typeof entry.consultant === "string") {
+        const name = entry.consultant || t("consultantUnnamed", null, lang);
+        return h("span", { class: "ic-author", text: t("consultantSays", { name: name }, lang) });
+      }
+      const key = entry.from === "bot" ? "botSays" : "youSay";
+      return h("span", { class: "ic-sr", "data-ic-text": key, text: t(key, null, lang) });
+    }
+
     function renderEntry(entry) {
       const fromBot = entry.from === "bot";
+      // A message without a language of its own (older history) follows the widget's.
+      const lang = normaliseLang(entry.lang);
       const bubble = h("div", { class: "ic-bubble" });
       if (fromBot) {
-        bubble.innerHTML = formatBotText(entry.text, t("newTab")); // escaped before any tag is added
+        // Escaped before any tag is added.
+        bubble.innerHTML = formatBotText(entry.text, t("newTab", null, lang));
       } else {
         bubble.textContent = entry.text; // the visitor's text is never parsed as HTML
       }
@@ -564,18 +587,18 @@
         h("time", { datetime: entry.time, text: clock(entry.time) }),
         entry.pending ? pendingNote() : null,
       ]);
-      const senderKey = fromBot ? "botSays" : "youSay";
+      const kind = typeof entry.consultant === "string" ? " ic-consultant" : "";
       return h(
         "div",
         {
           class:
-            "ic-msg " + (fromBot ? "ic-bot" : "ic-user") + (entry.pending ? " ic-pending" : ""),
+            "ic-msg " +
+            (fromBot ? "ic-bot" : "ic-user") +
+            kind +
+            (entry.pending ? " ic-pending" : ""),
+          lang: lang,
         },
-        [
-          h("span", { class: "ic-sr", "data-ic-text": senderKey, text: t(senderKey) }),
-          bubble,
-          meta,
-        ],
+        [authorOf(entry, lang), bubble, meta],
       );
     }
 
@@ -591,6 +614,52 @@
       nodes.clear();
       for (const entry of state.history) addToLog(entry);
       refreshQuickReplies();
+    }
+
+    /** Whether the history already holds the message with this id (shown by another tab). */
+    function knownId(id) {
+      return typeof id === "string" && state.history.some((entry) => entry.id === id);
+    }
+
+    function newId() {
+      const bytes = new Uint8Array(8);
+      crypto.getRandomValues(bytes);
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    }
+
+    /**
+     * Another tab of this conversation saved the history: take its entries and keep ours that
+     * it does not have yet, so that nothing written in either tab is lost. Only entries new to
+     * this tab are added to the log (the others stay, and are not announced again).
+     */
+    function adoptHistory(theirs) {
+      const ours = new Map(state.history.filter((e) => e.id).map((e) => [e.id, e]));
+      const merged = theirs.map((entry) => {
+        const known = entry.id && ours.get(entry.id);
+        if (!known) return entry;
+        ours.delete(entry.id);
+        if (entry.used) known.used = true;
+        return known;
+      });
+      const kept = Array.from(ours.values());
+      state.history = merged
+        .concat(kept)
+        .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+      let next = ui.typing;
+      for (let i = state.history.length - 1; i >= 0; i--) {
+        const entry = state.history[i];
+        if (entry.control) continue;
+        let node = nodes.get(entry);
+        if (!node) {
+          node = renderEntry(entry);
+          nodes.set(entry, node);
+          ui.log.insertBefore(node, next);
+        }
+        next = node;
+      }
+      refreshQuickReplies();
+      scrollToLatest();
+      if (kept.length) saveHistory(); // the other tab then adopts ours
     }
 
     function appendEntry(entry) {
@@ -633,6 +702,46 @@
       nodes.get(wanted).after(group);
     }
 
+    /**
+     * On opening an empty conversation: a greeting with the most asked topics (from the web
+     * app, in the current language) and the permit finder as quick replies. The privacy notice
+     * is the one above the log, not repeated here.
+     */
+    function welcome() {
+      if (!state.history.every((entry) => entry.control || entry.welcome)) return;
+      const lang = state.lang;
+      if (state.history.some((entry) => entry.welcome && entry.lang === lang)) return;
+      for (const old of state.history.filter((entry) => entry.welcome)) {
+        const node = nodes.get(old);
+        if (node) node.remove();
+        nodes.delete(old);
+      }
+      state.history = state.history.filter((entry) => !entry.welcome);
+      const show = (topics) => {
+        // Too late: the visitor wrote meanwhile, or chose another language (its own greeting).
+        if (lang !== state.lang || !state.history.every((entry) => entry.control)) return;
+        const entry = newEntry("bot", t("greeting", null, lang));
+        entry.id = newId();
+        entry.lang = lang;
+        entry.welcome = true;
+        if (topics.length) entry.quickReplies = topics;
+        appendEntry(entry);
+      };
+      fetch(CONFIG.topicsUrl + "?lang=" + lang)
+        .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+        .then((body) => {
+          const topics = (Array.isArray(body.topics) ? body.topics : [])
+            .filter((topic) => topic && typeof topic.title === "string")
+            .filter((topic) => typeof topic.payload === "string")
+            .map((topic) => ({ title: topic.title, payload: topic.payload }));
+          if (typeof body.finder_payload === "string") {
+            topics.push({ title: t("finderTopic", null, lang), payload: body.finder_payload });
+          }
+          show(topics);
+        })
+        .catch(() => show([])); // the greeting still invites a question
+    }
+
     /** Scrolls to the end, but a reply longer than the log is shown from its first line. */
     function scrollToLatest() {
       if (ui.panel.hidden) return;
@@ -670,11 +779,16 @@
       return state.ready && state.socket && state.socket.connected && !hasPending();
     }
 
-    function emitUtterance(message, lang) {
+    /** Sends `entry` (the visitor's message, or a control message) to the assistant. */
+    function emitUtterance(entry) {
+      const payload = entry.payload !== undefined ? entry.payload : entry.text;
       state.socket.emit("user_uttered", {
-        message: message,
+        message: payload,
         session_id: state.sessionId,
-        metadata: { language: lang || state.lang },
+        metadata: { language: entry.lang || state.lang },
+        id: entry.id,
+        // What the other tabs show: the button's title, never its payload.
+        display: entry.control ? undefined : entry.text,
       });
       if (!state.withHuman) showTyping();
     }
@@ -686,23 +800,25 @@
     /** Shows `display` as the visitor's message and sends `payload` (the same for typed text). */
     function sendUserMessage(display, payload) {
       const entry = newEntry("user", display);
-      entry.lang = state.lang;
+      entry.id = newId();
+      entry.lang = state.lang; // until the reply tells the language the turn was answered in
       if (payload !== display) entry.payload = payload;
-      if (canSendNow()) emitUtterance(payload, entry.lang);
+      if (canSendNow()) emitUtterance(entry);
       else entry.pending = true; // sent by flushPending() after reconnecting
       appendEntry(entry);
     }
 
     /** A message for the assistant only (a language switch): queued in order, never displayed. */
     function sendControl(payload) {
-      if (canSendNow()) {
-        emitUtterance(payload, state.lang);
-        return;
-      }
       const entry = newEntry("user", "");
+      entry.id = newId();
       entry.lang = state.lang;
       entry.payload = payload;
       entry.control = true;
+      if (canSendNow()) {
+        emitUtterance(entry);
+        return;
+      }
       entry.pending = true;
       appendEntry(entry);
     }
@@ -710,7 +826,7 @@
     function flushPending() {
       const waiting = state.history.filter((entry) => entry.pending);
       for (const entry of waiting) {
-        emitUtterance(entry.payload !== undefined ? entry.payload : entry.text, entry.lang);
+        emitUtterance(entry);
         delete entry.pending;
         const node = nodes.get(entry);
         if (node) {
@@ -752,6 +868,7 @@
       state.lang = code;
       store.set(KEYS.lang, code);
       applyStrings();
+      if (state.open) welcome(); // a greeting not answered yet comes again in this language
       if (tellAssistant) sendControl('/choose_language{"language": "' + code + '"}');
     }
 
@@ -827,11 +944,48 @@
       const quickReplies = replies
         .filter((r) => r && typeof r.title === "string" && typeof r.payload === "string")
         .map((r) => ({ title: r.title, payload: r.payload }));
+      if (knownId(data.id)) return; // another tab stored it already
       const entry = newEntry("bot", text);
+      if (typeof data.id === "string") entry.id = data.id;
       if (quickReplies.length) entry.quickReplies = quickReplies;
+      if (typeof data.consultant === "string") entry.consultant = data.consultant.slice(0, 64);
+      const lang = normaliseLang(data.lang);
+      if (lang) {
+        entry.lang = lang;
+        answeredIn(lang);
+      }
       hideTyping();
       appendEntry(entry);
       if (!state.open) setUnread(state.unread + 1);
+      // The menu follows the conversation: the next question starts from the reply's language.
+      if (lang && lang !== state.lang) setLanguage(lang, false);
+    }
+
+    /** The visitor's messages since the last reply were answered in `lang`: they are in it. */
+    function answeredIn(lang) {
+      for (let i = state.history.length - 1; i >= 0; i--) {
+        const entry = state.history[i];
+        if (entry.from === "bot") break;
+        if (entry.control || entry.lang === lang) continue;
+        entry.lang = lang;
+        const node = nodes.get(entry);
+        if (node) {
+          node.setAttribute("lang", lang);
+          for (const text of node.querySelectorAll("[data-ic-text]")) {
+            text.textContent = t(text.getAttribute("data-ic-text"), null, lang);
+          }
+        }
+      }
+    }
+
+    /** The visitor's message sent from another tab of this conversation. */
+    function onUserUttered(data) {
+      if (!data || typeof data.text !== "string" || !data.text.trim() || knownId(data.id)) return;
+      const entry = newEntry("user", data.text);
+      if (typeof data.id === "string") entry.id = data.id;
+      entry.lang = state.lang;
+      appendEntry(entry);
+      if (!state.withHuman) showTyping();
     }
 
     function onSessionConfirm(data) {
@@ -862,6 +1016,7 @@
       });
       socket.on("session_confirm", onSessionConfirm);
       socket.on("bot_uttered", onBotUttered);
+      socket.on("user_uttered", onUserUttered);
       socket.on("disconnect", (reason) => {
         goOffline();
         // socket.io does not reconnect by itself after a server-side disconnect.
@@ -912,6 +1067,9 @@
       applyStrings();
       renderHistory();
       renderHuman();
+      window.addEventListener("storage", (event) => {
+        if (event.key === KEYS.history) adoptHistory(loadHistory());
+      });
       loadStylesheet(() => {
         ui.root.hidden = false;
         if (state.open) openPanel(false);

@@ -1,4 +1,5 @@
-"""The admin's accounts page: create, deactivate, reset a password, set languages."""
+"""The admin's accounts page: create, deactivate, reset a password, set languages and the name
+users see on a consultant's messages."""
 
 from __future__ import annotations
 
@@ -62,3 +63,21 @@ def test_an_admin_cannot_deactivate_themself(staff_app, login):
     )
     assert "cannot deactivate your own account" in response.text
     assert client.get("/staff/users").status_code == 200
+
+
+def test_admin_sets_the_name_users_see_on_a_consultants_messages(staff_app, login):
+    client = login("admin")
+    page = client.get("/staff/users").text
+    token, consultant = csrf_of(page), _user_id(page, "consultant")
+    named = client.post(
+        f"/staff/users/{consultant}/display-name",
+        data={"csrf_token": token, "display_name": "  Anna \n "},
+    )
+    assert 'name="display_name" value="Anna"' in named.text
+    too_long = client.post(
+        f"/staff/users/{consultant}/display-name",
+        data={"csrf_token": token, "display_name": "A" * 65},
+    )
+    assert "at most 64 characters" in too_long.text
+    with client.app.state.db.session() as db:
+        assert db.get(User, int(consultant)).display_name == "Anna"

@@ -1,0 +1,18 @@
+"""Button payloads that start something in the assistant, for every place that offers them.
+
+The assistant's clarification buttons (actions/kb.py) and the widget's suggested topics
+(bot/web/routers/widget.py) ask for an entry the same way; the widget's permit-finder button
+sends the finder's own payload.
+"""
+
+from __future__ import annotations
+
+import json
+
+START_FINDER = "/start_finder"
+"""Starts the guided permit finder (intent `start_finder`)."""
+
+
+def entry_choice(entry_id: str) -> str:
+    """Asks for one knowledge-base entry (intent `choose_entry`), as a clarification choice."""
+    return "/choose_entry" + json.dumps({"kb_entry": entry_id})
