@@ -203,7 +203,7 @@ def test_long_polling_feeds_the_same_webhook(stack, telegram, domain):
         "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "RASA_URL": stack.config.rasa_url,
+        "FAQ_RASA_URL": stack.config.rasa_url,
     }
     subprocess.run(
         [str(RASA_VENV / "bin" / "python"), "-m", "connectors.telegram_polling", "--rounds", "1"],
