@@ -85,10 +85,12 @@ messages: $(VENV)/.ready
 	$(VENV)/bin/pybabel update -i bot/web/locale/messages.pot -d bot/web/locale --no-wrap \
 	  --ignore-obsolete
 
-lint: $(VENV)/.ready node_modules/.ready
+# connectors/ run inside the Rasa server: mypy checks them against .venv-rasa's packages and Python.
+lint: $(VENV)/.ready $(RASA_VENV)/.ready node_modules/.ready
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy bot actions tools
+	$(VENV)/bin/mypy --python-executable $(RASA_VENV)/bin/python --python-version 3.10 connectors
 	$(NODE_BIN)/eslint $(JS)
 	$(NODE_BIN)/prettier --check $(JS)
 

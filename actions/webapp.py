@@ -19,16 +19,27 @@ class WebAppError(Exception):
 class WebAppClient:
     """Async HTTP client for the web app; one connection pool per action-server process."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0, internal_token: str = ""):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        internal_token: str = "",
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        """`transport` replaces the network (tests answer with a fake web app)."""
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
         self._headers = {"X-Internal-Token": internal_token} if internal_token else {}
+        self._transport = transport
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             self._client = httpx.AsyncClient(
-                base_url=self._base_url, timeout=self._timeout, headers=self._headers
+                base_url=self._base_url,
+                timeout=self._timeout,
+                headers=self._headers,
+                transport=self._transport,
             )
         return self._client
 
@@ -132,6 +143,9 @@ def get_webapp() -> WebAppClient:
 
 
 def set_webapp(client: WebAppClient | None) -> None:
-    """Replace the client (tests point it at a web app on another port)."""
+    """Replace the process-wide client; None makes the next use create it from the settings.
+
+    The action tests install a client answered by a fake web app (tests/actions/fakes.py).
+    """
     global _client
     _client = client

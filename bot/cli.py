@@ -227,8 +227,7 @@ def cmd_rasa_data(args: argparse.Namespace) -> int:
     from bot.rasa_data import write_question_examples
 
     settings = get_settings()
-    target = write_question_examples(load_kb(settings.kb_dir), ROOT / "data" / "nlu")
-    print(f"wrote {target.relative_to(ROOT)}")
+    print(f"wrote {write_question_examples(load_kb(settings.kb_dir), settings.nlu_dir)}")
     return 0
 
 

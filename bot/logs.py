@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 
 from bot.privacy import redact
 
+SERVICE_VARIABLE = "FAQ_LOG_SERVICE"
+"""Names the process in its log lines: `webapp`, `actions` or `rasa`."""
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
 CONVERSATION_ID: ContextVar[str] = ContextVar("conversation_id", default="")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -53,18 +55,11 @@ def conversation_id(sender_id: str) -> str:
 
 
 def service_name() -> str:
-    """Which process this is: `FAQ_LOG_SERVICE`, else guessed from the command line."""
-    configured = os.environ.get("FAQ_LOG_SERVICE")
+    """Which process this is: `FAQ_LOG_SERVICE` (whoever starts it sets it), else the program."""
+    configured = os.environ.get(SERVICE_VARIABLE)
     if configured:
         return configured
-    command = " ".join(sys.argv[:2])
-    if "rasa_sdk" in command or sys.argv[0].endswith(os.path.join("actions", "server.py")):
-        return "actions"
-    if "rasa" in os.path.basename(sys.argv[0]):
-        return "rasa"
-    if "uvicorn" in command:
-        return "webapp"
-    return os.path.basename(sys.argv[0]) or "python"
+    return os.path.splitext(os.path.basename(sys.argv[0]))[0] or "python"
 
 
 def scrub(text: str) -> str:

@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     """Where users reach the web app (links to printable checklists); the request's own URL
     when empty."""
     kb_poll_seconds: float = 2.0
-    domain_path: Path = ROOT / "domain.yml"
     rasa_url: str = "http://127.0.0.1:5005"
     """Where the web app reaches the Rasa server's HTTP API (to send consultants' messages)."""
     rasa_servers: str = ""
@@ -89,6 +88,16 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.models_dir / "index"
+
+    @property
+    def domain_path(self) -> Path:
+        """The Rasa domain: the bot's responses in every language."""
+        return self.rasa_project_dir / "domain.yml"
+
+    @property
+    def nlu_dir(self) -> Path:
+        """The Rasa NLU examples: intents, and the words the language detector knows."""
+        return self.rasa_project_dir / "data" / "nlu"
 
 
 @lru_cache(maxsize=1)

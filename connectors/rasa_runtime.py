@@ -79,7 +79,7 @@ def install() -> None:
     remote._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     remote.run = _run_or_apologise(remote.run)  # type: ignore[method-assign]
     # RemoteAction.run passes this module-level constant to aiohttp on every call.
-    action_module.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[attr-defined]
+    action_module.DEFAULT_REQUEST_TIMEOUT = action_timeout()  # type: ignore[assignment]
     SQLTrackerStore.__init__ = _connected(SQLTrackerStore.__init__)  # type: ignore[method-assign]
     # SQLTrackerStore.__init__ looks this function up in its module when it creates the engine.
     tracker_store_module.create_engine_kwargs = _engine_kwargs(
@@ -126,7 +126,7 @@ def _run_or_apologise(run: Any) -> Any:
         from rasa.core.actions.action import ActionExecutionRejection
 
         try:
-            return await run(self, output_channel, nlg, tracker, domain)  # type: ignore[no-any-return]
+            return await run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
             raise
         except Exception as exc:  # any failure of the call gets the apology

@@ -64,7 +64,10 @@ def main(argv: list[str] | None = None) -> None:
     if not token or not secret:
         raise SystemExit("set TELEGRAM_BOT_TOKEN and TELEGRAM_SECRET_TOKEN (see README)")
     base = (os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL).rstrip("/")
-    rasa = os.environ.get("RASA_URL", f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}")
+    # The same variables as the rest of the stack: FAQ_RASA_URL, else the local RASA_PORT.
+    rasa = (
+        os.environ.get("FAQ_RASA_URL") or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    )
     bot = Bot(token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
     log.info("polling Telegram, forwarding to %s", rasa)
     asyncio.run(poll(bot, f"{rasa}/webhooks/telegram/webhook", secret, args.rounds))

@@ -28,10 +28,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.balancer import Backend, nginx_conf
+from bot.logs import SERVICE_VARIABLE
 from bot.rasa_model import APP_VENV, QUIET_RASA, RASA_VENV, model_path, run_echoed, train_if_needed
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 
 LOGGING_CONFIG = str(ROOT / "logging.yml")
 """JSON-lines logging shared by the three processes (bot/logs.py)."""
@@ -62,6 +65,21 @@ NGINX = "nginx"
 FIRST_WEBAPP = "webapp-1"
 """With replicas, the web app that prepares the shared database before the others start."""
 """The balancer's name: `nginx` on PATH, else Debian's /usr/sbin/nginx."""
+
+
+class StackSettings(BaseSettings):
+    """What `make run` reads from the environment beside the web app's own Settings."""
+
+    # An empty variable (`REPLICAS= make run`) means the default, as it does in a Makefile.
+    model_config = SettingsConfigDict(extra="ignore", env_ignore_empty=True)
+
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    web_port: int = 8000
+    tracker_url: str = Field(default="", validation_alias="TRACKER_STORE_URL")
+    replicas: int = 1
+    redis_url: str = ""
+    redis_prefix: str = "faq"
 
 
 class StackError(RuntimeError):
@@ -169,17 +187,10 @@ class StackConfig:
 
     @classmethod
     def from_env(cls) -> StackConfig:
-        env = os.environ
+        """The stack `make run` starts: StackSettings, and the web app's folder and database."""
+        app = Settings()
         return cls(
-            rasa_port=int(env.get("RASA_PORT", 5005)),
-            actions_port=int(env.get("ACTIONS_PORT", 5055)),
-            web_port=int(env.get("WEB_PORT", 8000)),
-            var_dir=Path(env.get("FAQ_VAR_DIR", ROOT / "var")),
-            database_url=env.get("DATABASE_URL", ""),
-            tracker_url=env.get("TRACKER_STORE_URL", ""),
-            replicas=int(env.get("REPLICAS") or 1),
-            redis_url=env.get("REDIS_URL", ""),
-            redis_prefix=env.get("REDIS_PREFIX") or "faq",
+            **StackSettings().model_dump(), var_dir=app.var_dir, database_url=app.database_url
         )
 
     @classmethod
@@ -357,7 +368,7 @@ class Stack:
             popen = subprocess.Popen(
                 cmd,
                 cwd=ROOT,
-                env=self.config.env(),
+                env={**self.config.env(), SERVICE_VARIABLE: service_of(name)},
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us; we stop the children in order
@@ -463,6 +474,11 @@ class Stack:
             self.stop()
 
 
+def service_of(name: str) -> str:
+    """The service a process logs as: its name without the copy's number (`webapp-2`)."""
+    return name.partition("-")[0]
+
+
 def _tail(path: Path, lines: int = 30) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
@@ -492,7 +508,7 @@ def cmd_run() -> int:
     install_stop_signals()
     try:
         config = StackConfig.from_env()
-    except StackError as exc:  # a setting that cannot work: say which, before training
+    except (StackError, ValidationError) as exc:  # a setting that cannot work: say which, early
         print(f"error: {exc}", file=sys.stderr)
         return 2
     model = train_if_needed()

@@ -126,11 +126,12 @@ class Retrainer:
     def _work(self, kb: KnowledgeBase) -> None:
         project = self.settings.rasa_project_dir
         rasa = str(RASA_VENV / "bin" / "rasa")
-        data = [str(project / "data" / "nlu"), str(project / "data" / "rules.yml")]
-        domain = str(project / "domain.yml")
+        nlu_dir = self.settings.nlu_dir
+        data = [str(nlu_dir), str(project / "data" / "rules.yml")]
+        domain = str(self.settings.domain_path)
         try:
             self._step("generating NLU examples from the knowledge base")
-            write_question_examples(kb, project / "data" / "nlu")
+            write_question_examples(kb, nlu_dir)
             self._step("rasa data validate")
             code, out = self.run(
                 [rasa, "data", "validate", "--domain", domain, "--data", *data], project

@@ -19,13 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.db.curation import KbRevision, TranslationFlag
+from bot.kb.files import area_files, read_yaml
 from bot.kb.glossary import load_glossary
-from bot.kb.loader import SPECIAL_FILES, Problem, validate_docs
+from bot.kb.loader import Problem, validate_docs
 from bot.kb.model import LANGUAGES
 from bot.kb.writer import dump_area, write_atomically
 
@@ -125,10 +125,8 @@ class KbStore:
 
     def read(self) -> KbFiles:
         files = KbFiles()
-        for path in sorted(self.kb_dir.glob("*.yml")):
-            if path.name in SPECIAL_FILES:
-                continue
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for path in area_files(self.kb_dir):
+            doc = read_yaml(path) or {}
             files.areas[path.stem] = list(doc.get("entries") or [])
         return files
 

@@ -27,6 +27,7 @@ from bot import safe_yaml
 from bot.curation.diff import changed_fields
 from bot.curation.forms import answer_text, lines, parse_date
 from bot.curation.store import Change, KbFiles, RawEntry
+from bot.kb.files import kb_files
 from bot.kb.model import LANGUAGES
 
 COLUMNS = (
@@ -107,7 +108,7 @@ def to_yaml_zip(kb_dir: Path) -> bytes:
     """Every file of the knowledge-base folder, as they are (what version control holds)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(kb_dir.glob("*.yml")):
+        for path in kb_files(kb_dir):
             archive.write(path, f"kb/{path.name}")
     return out.getvalue()
 

@@ -14,9 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.kb.files import GLOSSARY_FILE, read_yaml
 from bot.kb.model import LANGUAGES
-
-GLOSSARY_FILE = "glossary.yml"
 
 
 class GlossaryError(ValueError):
@@ -93,7 +92,7 @@ def load_glossary(kb_dir: Path) -> Glossary:
     if not path.is_file():
         return Glossary()
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise GlossaryError(f"not valid YAML: {exc}") from exc
     return parse_glossary(doc)

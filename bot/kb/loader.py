@@ -7,7 +7,6 @@ Every problem is reported with the file and line it comes from, so that curators
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,15 +15,14 @@ from urllib.parse import urlparse
 
 import yaml
 
-from bot.kb.glossary import GLOSSARY_FILE, Glossary, GlossaryError, load_glossary
+from bot.kb.files import GLOSSARY_FILE, NEGATIVES_FILE, kb_files, read_yaml
+from bot.kb.glossary import Glossary, GlossaryError, load_glossary
 from bot.kb.model import LANGUAGES, Entry, KnowledgeBase, LocalText
 from bot.safe_yaml import SafeLoader
 
 MIN_PHRASINGS = 6
 MAX_ANSWER_CHARS = 900
 AUDIENCES = frozenset({"foreigner", "employer", "representative"})
-NEGATIVES_FILE = "negatives.yml"
-SPECIAL_FILES = frozenset({NEGATIVES_FILE, GLOSSARY_FILE})
 """Files of the folder that are not areas of entries."""
 
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
@@ -114,7 +112,7 @@ class _Collector:
 
     def read_file(self, path: Path, shown: str) -> None:
         try:
-            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+            doc = read_yaml(path, _LineLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
@@ -317,10 +315,6 @@ class _Collector:
                     self.add(shown, line, label, message, "related")
 
 
-def _kb_files(kb_dir: Path) -> Iterable[Path]:
-    return sorted(p for p in kb_dir.glob("*.yml") if p.is_file())
-
-
 def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, list[Problem]]:
     """Read every file under `kb_dir`; return the valid entries and every problem found."""
     collector = _Collector(today or date.today())
@@ -328,7 +322,7 @@ def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, li
         collector.glossary = load_glossary(kb_dir)
     except GlossaryError as exc:
         collector.add(str(kb_dir / GLOSSARY_FILE), 1, "-", str(exc))
-    files = list(_kb_files(kb_dir))
+    files = kb_files(kb_dir)
     if not files:
         collector.add(str(kb_dir), 1, "-", "no knowledge-base files (*.yml) found")
     for path in files:

@@ -9,7 +9,6 @@ index until the new one is ready, so an edited answer reaches the bot within a s
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.kb.files import files_digest
 from bot.kb.loader import KnowledgeBaseError, load_kb
 from bot.kb.model import KnowledgeBase
 from bot.lemmas import shared_lemmatizer
@@ -28,15 +28,6 @@ from bot.search.searcher import Searcher
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def files_digest(kb_dir: Path) -> str:
-    """A hash of the knowledge-base files' names and bytes (cheap; no YAML parsing)."""
-    digest = hashlib.sha256()
-    for path in sorted(kb_dir.glob("*.yml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class CachingEncoder:

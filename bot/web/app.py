@@ -30,7 +30,7 @@ from bot.lang import LanguageDetector, lexicon_from_nlu
 from bot.responses import load_domain
 from bot.search.broadcast import KbBroadcast
 from bot.search.service import SearchService
-from bot.settings import ROOT, Settings, get_settings
+from bot.settings import Settings, get_settings
 from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
 from bot.web.observability import RequestContextMiddleware
@@ -139,7 +139,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = search_service or SearchService(settings)
-        detector = LanguageDetector(lexicon_from_nlu(sorted((ROOT / "data" / "nlu").glob("*.yml"))))
+        detector = LanguageDetector(lexicon_from_nlu(sorted(settings.nlu_dir.glob("*.yml"))))
         # Blocking routes run in this many threads; the database pool has a connection each.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await run_in_threadpool(service.warm_up)

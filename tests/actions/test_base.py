@@ -24,10 +24,7 @@ def test_a_run_sends_the_conversation_and_request_ids_to_the_web_app():
         seen.append(request.headers)
         return httpx.Response(200, json={"lang": "pl"})
 
-    client = WebAppClient("http://webapp.invalid")
-    client._client = httpx.AsyncClient(
-        base_url="http://webapp.invalid", transport=httpx.MockTransport(web_app)
-    )
+    client = WebAppClient("http://webapp.invalid", transport=httpx.MockTransport(web_app))
 
     class ActionProbe(TracedAction):
         def name(self) -> str:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb
 from actions.kb import answer_text
-from bot.responses import load_domain
-from bot.settings import ROOT
+from tests.actions.fakes import DOMAIN, SENDER, FakeWebApp, run, said, tracker
 
-DOMAIN = load_domain(ROOT / "domain.yml")
 ENTRY = {
     "id": "card.fees",
     "answer": "100 PLN.\n\nMore: https://infoopt.pl/oplaty/",
@@ -32,44 +27,23 @@ def test_the_answer_ends_with_its_review_date(lang, checked):
     assert text.endswith(f"\n\n{checked}: 23.11.2026")
 
 
-class NoAnswer:
-    """A web app whose knowledge base answers nothing."""
-
-    async def search(self, text: str, lang: str | None, *_: Any, **__: Any) -> dict[str, Any]:
-        return {"decision": "no_match", "results": [], "lang": "en"}
+NO_MATCH = {"decision": "no_match", "results": [], "lang": "en"}
+SEEN = {"language": "en", "notice_shown": True}
 
 
 def _miss(slots: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """One unanswerable question; the messages sent and the slots afterwards."""
-    tracker = Tracker(
-        "user-1",
-        slots,
-        {"text": "Who will win the match tonight?", "intent": {"name": "ask_question"}},
-        [],
-        False,
-        None,
-        {},
-        "action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(kb.ActionAnswerQuestion().run(dispatcher, tracker, DOMAIN))
-    after = dict(slots)
-    after.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
-    return dispatcher.messages, after
+    done = run(kb.ActionAnswerQuestion(), tracker("Who will win the match tonight?", slots=slots))
+    return done.messages, done.slots
 
 
 def _offers(messages: list[dict[str, Any]]) -> int:
     return sum(1 for m in messages if (m.get("custom") or {}).get("handoff") == "offered")
 
 
-def test_the_consultant_is_offered_once_per_streak_of_misses(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(kb, "get_webapp", NoAnswer)
-    slots: dict[str, Any] = {
-        "language": "en",
-        "misses": 0.0,
-        "handoff_state": None,
-        "notice_shown": True,
-    }
+def test_the_consultant_is_offered_once_per_streak_of_misses(webapp: FakeWebApp):
+    webapp.replies["/api/search"] = NO_MATCH
+    slots: dict[str, Any] = {**SEEN, "misses": 0.0, "handoff_state": None}
     first, slots = _miss(slots)
     assert _offers(first) == 1
     second, slots = _miss(slots)
@@ -78,3 +52,83 @@ def test_the_consultant_is_offered_once_per_streak_of_misses(monkeypatch: pytest
     slots["misses"] = 0.0  # an answer ends the streak
     third, _slots = _miss(slots)
     assert _offers(third) == 1
+
+
+def test_a_question_is_answered_in_the_language_search_detected(webapp: FakeWebApp):
+    webapp.replies["/api/search"] = {"decision": "answer", "results": [ENTRY], "lang": "uk"}
+    done = run(
+        kb.ActionAnswerQuestion(),
+        tracker("скільки коштує карта?", slots={"language": "pl", "misses": 2.0}),
+    )
+    [search] = webapp.requests
+    assert search.body == {
+        "text": "скільки коштує карта?",
+        "lang": None,  # not chosen by the user: the web app detects it
+        "sender_id": SENDER,
+        "channel": "rest",
+        "fallback_lang": "pl",
+    }
+    assert done.texts()[0] == said("utter_privacy_notice", "uk")  # the first turn's notice
+    assert done.texts()[1] == answer_text(DOMAIN, ENTRY, "uk")
+    assert {"kb_id": "card.fees"} in done.customs()
+    assert done.texts()[2] == said("utter_ask_helpful", "uk")
+    assert done.slots["language"] == "uk" and done.slots["notice_shown"] is True
+    assert (done.slots["last_kb_id"], done.slots["misses"]) == ("card.fees", 0.0)
+    assert done.slots["last_question"] == "скільки коштує карта?"
+
+
+def test_a_language_the_user_chose_is_sent_to_search(webapp: FakeWebApp):
+    webapp.replies["/api/search"] = {"decision": "answer", "results": [ENTRY], "lang": "ru"}
+    run(kb.ActionAnswerQuestion(), tracker("karta", slots={**SEEN, "language_locked": True}))
+    assert webapp.requests[0].body["lang"] == "en"
+
+
+def test_an_ambiguous_question_offers_the_entries_as_buttons(webapp: FakeWebApp):
+    results = [{"id": "card.fees", "title": "Fees"}, {"id": "card.time", "title": "Time"}]
+    webapp.replies["/api/search"] = {"decision": "clarify", "results": results, "lang": "en"}
+    done = run(kb.ActionAnswerQuestion(), tracker("card", slots=SEEN))
+    [message] = done.messages
+    assert message["text"] == said("utter_clarify", "en")
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/choose_entry{"kb_entry": "card.fees"}',
+        '/choose_entry{"kb_entry": "card.time"}',
+    ]
+    assert done.slots["last_kb_id"] is None
+
+
+def test_a_chosen_entry_is_fetched_and_a_retired_one_is_a_miss(webapp: FakeWebApp):
+    webapp.replies["/api/entries/card.fees"] = ENTRY
+    choice = {"entities": [{"entity": "kb_entry", "value": "card.fees"}], "slots": SEEN}
+    done = run(
+        kb.ActionAnswerQuestion(),
+        tracker("/choose_entry", "choose_entry", latest_action="action_set_language", **choice),
+    )
+    assert webapp.requests[-1].body == {"lang": "en"}
+    assert done.texts()[0] == answer_text(DOMAIN, ENTRY, "en")
+    choice["entities"] = [{"entity": "kb_entry", "value": "card.retired"}]
+    done = run(
+        kb.ActionAnswerQuestion(),
+        tracker("/choose_entry", "choose_entry", latest_action="action_set_language", **choice),
+    )
+    assert webapp.paths()[-1] == "/api/entries/card.retired"  # 404: gone since
+    assert done.texts()[0] == said("utter_no_match", "en")
+
+
+def test_without_the_web_app_the_user_hears_of_a_technical_problem(webapp: FakeWebApp):
+    webapp.replies["/api/search"] = 503
+    done = run(kb.ActionAnswerQuestion(), tracker("Ile kosztuje karta?", slots=SEEN))
+    assert done.texts() == [said("utter_technical_problem", "en")]
+
+
+def test_during_a_handoff_a_question_goes_to_the_consultant_and_the_bot_is_silent(
+    webapp: FakeWebApp,
+):
+    webapp.replies[f"/api/handoffs/{SENDER}/messages"] = {"open": True, "state": "active"}
+    done = run(
+        kb.ActionAnswerQuestion(),
+        tracker("How long will it take?", slots={**SEEN, "handoff_state": "active"}),
+    )
+    assert webapp.paths() == [f"/api/handoffs/{SENDER}/messages"]
+    assert webapp.requests[0].body == {"text": "How long will it take?", "ts": 1700000000.0}
+    assert done.messages == []
+    assert done.events == [{"event": "followup", "name": "action_listen", "timestamp": None}]

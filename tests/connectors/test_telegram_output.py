@@ -10,7 +10,7 @@ import asyncio
 import pytest
 
 from connectors.telegram import Payloads, RecentIds, TelegramInput, TelegramOutput
-from tests.e2e.fake_telegram import TELEGRAM_TOKEN, FakeTelegram
+from tests.fake_telegram import TELEGRAM_TOKEN, FakeTelegram
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bot.rasa_model import train_if_needed
 from bot.settings import ROOT
 from tests.e2e.browser import CHROMIUM, CHROMIUM_FLAGS, STAFF, STAFF_PASSWORD
 from tests.e2e.chat import Chat
-from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
+from tests.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 from tools.devstack import Stack, StackConfig
 
 

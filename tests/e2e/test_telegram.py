@@ -11,7 +11,7 @@ import pytest
 from connectors.telegram_format import to_html
 from tests.e2e.chat import first_paragraph, handoff_replies, response_text
 from tests.e2e.consultant import Consultant
-from tests.e2e.fake_telegram import TELEGRAM_SECRET
+from tests.fake_telegram import TELEGRAM_SECRET
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +193,7 @@ def test_long_polling_feeds_the_same_webhook(stack, telegram, domain):
 
     from bot.rasa_model import RASA_VENV
     from bot.settings import ROOT
-    from tests.e2e.fake_telegram import TELEGRAM_TOKEN
+    from tests.fake_telegram import TELEGRAM_TOKEN
 
     chat = next(_chats)
     telegram.pending_updates.append(message_update(chat, "Cześć", lang="pl"))
@@ -203,7 +203,7 @@ def test_long_polling_feeds_the_same_webhook(stack, telegram, domain):
         "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE_URL": telegram.base_url,
-        "RASA_URL": stack.config.rasa_url,
+        "FAQ_RASA_URL": stack.config.rasa_url,
     }
     subprocess.run(
         [str(RASA_VENV / "bin" / "python"), "-m", "connectors.telegram_polling", "--rounds", "1"],

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from tests.e2e.conftest import domain, rasa_model, telegram  # noqa: F401  (shared fixtures)
-from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
+from tests.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 from tests.security.clients import rest
 from tools.devstack import Stack, StackConfig
 

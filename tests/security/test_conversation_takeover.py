@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.fake_telegram import TELEGRAM_SECRET, FakeTelegram
+from tests.fake_telegram import TELEGRAM_SECRET, FakeTelegram
 from tests.security.clients import SocketClient, rest
 from tests.security.conftest import REST_TOKEN
 from tools.devstack import Stack

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot.log_redaction import MASK, hide_in_logs
-from tests.e2e.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN
+from tests.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN
 from tests.security.test_conversation_takeover import telegram_message
 
 _chats = itertools.count(7_600_001)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import ROOT
+from tools import devstack
 from tools.devstack import (
     Stack,
     StackConfig,
@@ -170,3 +171,45 @@ def test_processes_get_one_math_thread_unless_configured(monkeypatch, tmp_path):
     env = StackConfig.ephemeral(tmp_path).env()
     assert env["OMP_NUM_THREADS"] == "3"
     assert env["OPENBLAS_NUM_THREADS"] == env["TF_NUM_INTRAOP_THREADS"] == "1"
+
+
+def test_make_run_reads_its_settings_from_the_environment(monkeypatch, tmp_path):
+    for name in ("ACTIONS_PORT", "WEB_PORT", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RASA_PORT", "6005")
+    monkeypatch.setenv("FAQ_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("TRACKER_STORE_URL", "sqlite:///trackers.db")
+    # Empty means the default, as `REPLICAS= make run` does.
+    monkeypatch.setenv("REPLICAS", "")
+    monkeypatch.setenv("REDIS_PREFIX", "")
+    config = StackConfig.from_env()
+    assert (config.rasa_port, config.actions_port, config.web_port) == (6005, 5055, 8000)
+    assert config.var_dir == tmp_path and config.db_url == f"sqlite:///{tmp_path / 'faq.db'}"
+    assert config.tracker_url == "sqlite:///trackers.db"
+    assert (config.replicas, config.redis_prefix) == (1, "faq")
+
+
+def test_make_run_refuses_an_unreadable_setting_before_training(monkeypatch, capsys):
+    monkeypatch.setenv("REPLICAS", "two")
+    monkeypatch.setattr(devstack, "train_if_needed", lambda: pytest.fail("trained"))
+    monkeypatch.setattr(devstack, "install_stop_signals", lambda: None)
+    assert devstack.cmd_run() == 2
+    assert "replicas" in capsys.readouterr().err
+
+
+def test_each_process_logs_under_its_service_name(monkeypatch, tmp_path):
+    started: list[dict[str, str]] = []
+    real_popen = subprocess.Popen
+
+    def popen(cmd, **kwargs):
+        started.append(kwargs["env"])
+        return real_popen(["true"], start_new_session=True)
+
+    monkeypatch.setattr(devstack.subprocess, "Popen", popen)
+    stack = Stack(StackConfig(var_dir=tmp_path), tmp_path / "model.tar.gz")
+    for name in ("webapp", "actions", "rasa"):
+        stack._spawn(name)
+    assert [env["FAQ_LOG_SERVICE"] for env in started] == ["webapp", "actions", "rasa"]
+    # Copies behind the balancer log under their service's name too.
+    assert devstack.service_of("webapp-2") == "webapp"
+    stack.stop()

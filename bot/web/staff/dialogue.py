@@ -36,7 +36,7 @@ def dialogue_page(
     request: Request, user: CuratorDep, settings: SettingsDep, message: str = "", error: str = ""
 ) -> HTMLResponse:
     """Intents with their examples per language, the add form and the retraining status."""
-    by_lang = dialogue.intents(settings.rasa_project_dir / "data" / "nlu")
+    by_lang = dialogue.intents(settings.nlu_dir)
     names = sorted({name for intents in by_lang.values() for name in intents} - dialogue.PROTECTED)
     return render(
         request,
@@ -62,9 +62,8 @@ def add_example(
     example: Annotated[str, Form(max_length=1000)],
 ) -> Response:
     """Add one example to an intent (recorded in the history; live after retraining)."""
-    nlu_dir = settings.rasa_project_dir / "data" / "nlu"
     try:
-        dialogue.add_example(nlu_dir, lang, intent, example)
+        dialogue.add_example(settings.nlu_dir, lang, intent, example)
     except dialogue.DialogueError as exc:
         return _back(error=str(exc))
     db.add(

@@ -1,4 +1,8 @@
-"""A local stand-in for the Telegram Bot API: records every call and answers like Telegram."""
+"""A local stand-in for the Telegram Bot API: records every call and answers like Telegram.
+
+Shared by the channel tests (in .venv-rasa), the end-to-end and the security tests: standard
+library only.
+"""
 
 from __future__ import annotations
 
