@@ -31,6 +31,7 @@ from actions.turn import (
     undetected_language,
 )
 from actions.webapp import WebAppError, get_webapp
+from bot.handoff.states import HandoffState
 from bot.responses import fill, variation_for
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def no_match(
     # Offer a consultant once per streak of misses (an answer ends the streak): repeated on
     # back-to-back misses the offer would bury the apology and the contacts. A declined offer
     # is not repeated either.
-    if misses == 1 and tracker.get_slot("handoff_state") != "declined":
+    if misses == 1 and tracker.get_slot("handoff_state") != HandoffState.DECLINED:
         events += offer_handoff(dispatcher, domain, lang)
     return events
 

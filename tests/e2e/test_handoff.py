@@ -13,6 +13,7 @@ import pytest
 from tests.e2e.browser import (
     SCREENSHOTS,
     axe_violations,
+    go_online,
     open_panel,
     send,
     staff_login,
@@ -35,7 +36,7 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     console_context = browser.new_context(viewport={"width": 1280, "height": 900})
     console = console_context.new_page()
     staff_login(console, web, "consultant")
-    console.wait_for_selector("body[data-ready=true]")
+    go_online(console)
     user_context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 800})
     user = user_context.new_page()
     user.goto(f"{web}/")
