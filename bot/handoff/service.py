@@ -23,6 +23,7 @@ from bot.db.models import ConsultantPresence, Handoff, HandoffMessage, User, as_
 from bot.handoff.hours import OfficeHours
 from bot.handoff.states import OPEN_STATES, HandoffState
 from bot.privacy import redact
+from bot.translatable import N_, TranslatableError
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -33,11 +34,11 @@ NOTICE_RESOLVED = "utter_handoff_resolved"
 NOTICE_TIMEOUT = "utter_handoff_timeout"
 
 
-class HandoffError(Exception):
+class HandoffError(TranslatableError):
     """A handoff operation that cannot be done; `code` names why for the HTTP edge."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: object):
+        super().__init__(message, **params)
         self.code = code
 
 
@@ -233,10 +234,12 @@ def claim(db: Session, handoff_id: int, consultant: User, now: datetime | None =
     )
     handoff = db.get(Handoff, handoff_id, populate_existing=True)
     if handoff is None:
-        raise HandoffError("not_found", "no such conversation")
+        raise HandoffError("not_found", N_("no such conversation"))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        who = handoff.consultant.username if handoff.consultant else "someone else"
-        raise HandoffError("already_taken", f"already taken by {who}")
+        if handoff.consultant is None:
+            raise HandoffError("already_taken", N_("already taken by someone else"))
+        who = handoff.consultant.username
+        raise HandoffError("already_taken", N_("already taken by %(who)s"), who=who)
     notify(db, handoff, NOTICE_CLAIMED)
     metrics.handoff_event("claimed", waited_seconds(handoff, now))
     return handoff
@@ -245,9 +248,9 @@ def claim(db: Session, handoff_id: int, consultant: User, now: datetime | None =
 def _owned(db: Session, handoff_id: int, consultant: User) -> Handoff:
     handoff = db.get(Handoff, handoff_id)
     if handoff is None:
-        raise HandoffError("not_found", "no such conversation")
+        raise HandoffError("not_found", N_("no such conversation"))
     if handoff.state != HandoffState.ACTIVE or handoff.consultant_id != consultant.id:
-        raise HandoffError("not_yours", "this conversation is not yours (or no longer open)")
+        raise HandoffError("not_yours", N_("this conversation is not yours (or no longer open)"))
     return handoff
 
 
@@ -260,7 +263,7 @@ def reply(db: Session, handoff_id: int, consultant: User, text: str) -> HandoffM
     """
     text = text.strip()
     if not text:
-        raise HandoffError("empty", "the message is empty")
+        raise HandoffError("empty", N_("the message is empty"))
     handoff = _owned(db, handoff_id, consultant)
     line = HandoffMessage(
         handoff_id=handoff.id,

@@ -17,7 +17,7 @@ from bot.handoff.mailer import MailError, send_mail
 from bot.handoff.pump import HandoffPump, render_notice
 from bot.handoff.states import TICKET_STATES, HandoffState
 from bot.responses import variation_for
-from bot.web.deps import DbDep, SearchDep, SettingsDep
+from bot.web.deps import DbDep, GettextDep, SearchDep, SettingsDep
 from bot.web.handoff_deps import DomainDep, HoursDep, PumpDep
 from bot.web.schemas import (
     ConsoleState,
@@ -49,16 +49,14 @@ ERROR_STATUS = {
 }
 
 
-def _fail(exc: service.HandoffError) -> HTTPException:
-    return HTTPException(ERROR_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST), str(exc))
-
-
-def _apply(pump: HandoffPump, operation: Callable[[], T]) -> T:
-    """Run a queue operation, turning its refusals into HTTP errors; the pump sends news."""
+def _apply(pump: HandoffPump, operation: Callable[[], T], _: Callable[[str], str]) -> T:
+    """Run a queue operation, turning its refusals into HTTP errors (in the console's
+    language); the pump sends news."""
     try:
         result = operation()
     except service.HandoffError as exc:
-        raise _fail(exc) from exc
+        code = ERROR_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST)
+        raise HTTPException(code, exc.translated(_)) from exc
     pump.wake()
     return result
 
@@ -118,6 +116,7 @@ def state(
     domain: DomainDep,
     hours: HoursDep,
     settings: SettingsDep,
+    _: GettextDep,
     conversation: int | None = None,
     all_languages: bool = False,
 ) -> ConsoleState:
@@ -157,7 +156,7 @@ def state(
         handoff = db.get(Handoff, conversation)
         # Somebody else's conversation answers as a missing one: ids are sequential.
         if handoff is None or not may_read(user, handoff, all_languages):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such conversation")
+            raise HTTPException(status.HTTP_404_NOT_FOUND, _("no such conversation"))
         lines = db.scalars(
             select(HandoffMessage)
             .where(HandoffMessage.handoff_id == handoff.id)
@@ -178,9 +177,11 @@ def presence(body: PresenceRequest, user: ConsultantDep, db: DbDep) -> PresenceO
 
 
 @router.post("/api/conversations/{handoff_id}/claim", response_model=HandoffSummary)
-def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> HandoffSummary:
+def claim(
+    handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep, _: GettextDep
+) -> HandoffSummary:
     """Take a queued conversation; 409 "already taken" when another consultant was first."""
-    return _summary(_apply(pump, lambda: service.claim(db, handoff_id, user)))
+    return _summary(_apply(pump, lambda: service.claim(db, handoff_id, user), _))
 
 
 @router.post(
@@ -189,18 +190,28 @@ def claim(handoff_id: int, user: ConsultantDep, db: DbDep, pump: PumpDep) -> Han
     response_model=TranscriptEntry,
 )
 def reply(
-    handoff_id: int, body: ReplyRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
+    handoff_id: int,
+    body: ReplyRequest,
+    user: ConsultantDep,
+    db: DbDep,
+    pump: PumpDep,
+    _: GettextDep,
 ) -> TranscriptEntry:
     """Send a message to the user (delivered by the pump through Rasa)."""
-    return _line(_apply(pump, lambda: service.reply(db, handoff_id, user, body.text)))
+    return _line(_apply(pump, lambda: service.reply(db, handoff_id, user, body.text), _))
 
 
 @router.post("/api/conversations/{handoff_id}/handback", response_model=HandoffSummary)
 def hand_back(
-    handoff_id: int, body: HandBackRequest, user: ConsultantDep, db: DbDep, pump: PumpDep
+    handoff_id: int,
+    body: HandBackRequest,
+    user: ConsultantDep,
+    db: DbDep,
+    pump: PumpDep,
+    _: GettextDep,
 ) -> HandoffSummary:
     """Return the conversation to the bot, or mark it resolved; the user is told."""
-    return _summary(_apply(pump, lambda: service.hand_back(db, handoff_id, user, body.resolved)))
+    return _summary(_apply(pump, lambda: service.hand_back(db, handoff_id, user, body.resolved), _))
 
 
 @router.get("/api/answers", response_model=list[InsertableAnswer])
@@ -217,10 +228,10 @@ def answers(q: str, lang: Lang, _user: ConsultantDep, search: SearchDep) -> list
     return found
 
 
-def _ticket(db: DbDep, handoff_id: int) -> Handoff:
+def _ticket(db: DbDep, handoff_id: int, _: Callable[[str], str]) -> Handoff:
     handoff = db.get(Handoff, handoff_id)
     if handoff is None or handoff.state not in TICKET_STATES:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such open ticket")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _("no such open ticket"))
     return handoff
 
 
@@ -232,16 +243,17 @@ def answer_ticket(
     db: DbDep,
     settings: SettingsDep,
     domain: DomainDep,
+    _: GettextDep,
 ) -> HandoffSummary:
     """Answer a ticket by e-mail and close it."""
-    handoff = _ticket(db, handoff_id)
+    handoff = _ticket(db, handoff_id, _)
     if not handoff.email:
-        raise HTTPException(status.HTTP_409_CONFLICT, "the user left no e-mail address")
+        raise HTTPException(status.HTTP_409_CONFLICT, _("the user left no e-mail address"))
     subject = str(variation_for(domain, "utter_ticket_mail_subject", handoff.lang)["text"])
     try:
         send_mail(settings, handoff.email, subject, body.text)
     except MailError as exc:
-        raise HTTPException(status.HTTP_502_BAD_GATEWAY, str(exc)) from exc
+        raise HTTPException(status.HTTP_502_BAD_GATEWAY, exc.translated(_)) from exc
     db.add(
         HandoffMessage(
             handoff_id=handoff.id, author="consultant", text=body.text, consultant_id=user.id
@@ -252,9 +264,9 @@ def answer_ticket(
 
 
 @router.post("/api/tickets/{handoff_id}/close", response_model=HandoffSummary)
-def close_ticket(handoff_id: int, user: ConsultantDep, db: DbDep) -> HandoffSummary:
+def close_ticket(handoff_id: int, user: ConsultantDep, db: DbDep, _: GettextDep) -> HandoffSummary:
     """Close a ticket without an answer (e.g. spam, or answered by phone)."""
-    handoff = _ticket(db, handoff_id)
+    handoff = _ticket(db, handoff_id, _)
     _close_ticket(db, handoff, user, "closed_by_consultant")
     return _summary(handoff)
 
