@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -32,16 +31,15 @@ from actions.turn import (
 )
 from actions.webapp import WebAppError, get_webapp
 from bot.handoff.states import HandoffState
-from bot.responses import fill, variation_for
+from bot.responses import fill, review_date, variation_for
 
 log = logging.getLogger(__name__)
 
 
 def answer_text(domain: dict[str, Any], entry: dict[str, Any], lang: str) -> str:
     """The entry's answer followed by the date its facts were last checked."""
-    reviewed = date.fromisoformat(str(entry["reviewed"]))
     checked = variation_for(domain, "utter_reviewed_on", lang)["text"]
-    return f"{entry['answer']}\n\n{fill(checked, {'date': reviewed.strftime('%d.%m.%Y')})}"
+    return f"{entry['answer']}\n\n{fill(checked, {'date': review_date(entry['reviewed'])})}"
 
 
 def send_answer(
