@@ -71,6 +71,9 @@ def test_queue_claim_reply_and_hand_back(staff_app, login):
     assert client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers).is_success
     again = client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers)
     assert again.status_code == 409 and "already taken" in again.json()["detail"]
+    polish = {**headers, "Accept-Language": "pl"}  # a refusal in the console's language
+    again = client.post(f"/consultant/api/conversations/{hid}/claim", headers=polish)
+    assert again.json()["detail"] == "rozmowę przejął już consultant"
     sent = client.post(
         f"/consultant/api/conversations/{hid}/messages",
         json={"text": "<b>Вітаю!</b>"},
