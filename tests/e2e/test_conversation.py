@@ -94,7 +94,7 @@ def test_a_clarification_always_offers_none_of_these(chat, domain):
     assert response_text(domain, "utter_rephrase", "en") in texts(rephrase)
     assert {"handoff": "offered"} in customs(rephrase)  # the first miss of a streak
     # One candidate: "Did you mean …?", answered by its "yes".
-    single = chat.say("permit", metadata=english)
+    single = chat.say("what about work", metadata=english)
     assert "Did you mean: " in texts(single)
     yes, no = [b for m in single for b in m.get("buttons", [])]
     assert (yes["title"], no) == ("Yes", {"title": "No", "payload": "/none_of_these"})
