@@ -20,9 +20,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import TracedAction
 from actions.context import channel_name, entity_value, intent_name, message_text, reply_language
 from actions.handoff import offer_handoff, start_handoff
-from actions.kb import ActionAnswerQuestion
+from actions.kb import answer
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
+from bot.responses import review_date
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def send_checklist(
             lang,
             title=item["title"],
             answer=item["answer"],
-            reviewed=str(item["reviewed"]),
+            reviewed=review_date(item["reviewed"]),
         )
     utter_in(dispatcher, domain, "utter_finder_disclaimer", lang)
     events = offer_handoff(dispatcher, domain, lang)
@@ -105,7 +106,8 @@ class ActionFinder(TracedAction):
             dispatcher.utter_message(response="utter_technical_problem")
             return off
         if not step["matched"]:
-            answered = await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+            # Answered here, within this action's run: not a second (traced, counted) action.
+            answered = await answer(dispatcher, tracker, domain, lang)
             utter_in(dispatcher, domain, "utter_finder_resume_offer", lang)
             return [*answered, *off]
         if intent == "start_finder":

@@ -23,12 +23,10 @@ from actions.control import is_deliberate_control
 from actions.feedback import store_feedback
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
+from bot.handoff.states import OPEN_STATES, HandoffState
 
 log = logging.getLogger(__name__)
 
-OFFERED = "offered"
-DECLINED = "declined"
-IN_HANDOFF = ("queued", "active", "ticket_draft")
 TICKET_PROMPTS = {"email": "utter_ticket_ask_email", "message": "utter_ticket_ask_message"}
 
 
@@ -36,12 +34,12 @@ def offer_handoff(
     dispatcher: CollectingDispatcher, domain: dict[str, Any], lang: str
 ) -> list[EventType]:
     """Ask whether the user wants a consultant; REST clients see `{"handoff": "offered"}`."""
-    utter_in(dispatcher, domain, "utter_offer_handoff", lang, {"handoff": OFFERED})
-    return [SlotSet("handoff_state", OFFERED)]
+    utter_in(dispatcher, domain, "utter_offer_handoff", lang, {"handoff": HandoffState.OFFERED})
+    return [SlotSet("handoff_state", HandoffState.OFFERED)]
 
 
 def in_handoff(tracker: Tracker) -> bool:
-    return tracker.get_slot("handoff_state") in IN_HANDOFF
+    return tracker.get_slot("handoff_state") in OPEN_STATES
 
 
 def wants_to_stop(tracker: Tracker) -> bool:
@@ -93,14 +91,14 @@ async def start_handoff(
         return [SlotSet("handoff_state", None)]
     state = str(result.get("state"))
     hours = str(result.get("hours") or "")
-    if state == "queued":
-        utter_in(dispatcher, domain, "utter_handoff_queued", lang, {"handoff": "queued"},
+    if state == HandoffState.QUEUED:
+        utter_in(dispatcher, domain, "utter_handoff_queued", lang, {"handoff": state},
                  position=str(result.get("position") or 1), hours=hours)  # fmt: skip
-    elif state == "active":
-        utter_in(dispatcher, domain, "utter_handoff_claimed", lang, {"handoff": "active"})
+    elif state == HandoffState.ACTIVE:
+        utter_in(dispatcher, domain, "utter_handoff_claimed", lang, {"handoff": state})
     else:
-        utter_in(dispatcher, domain, "utter_handoff_unavailable", lang, {"handoff": "ticket"},
-                 hours=hours)  # fmt: skip
+        news = {"handoff": HandoffState.TICKET}
+        utter_in(dispatcher, domain, "utter_handoff_unavailable", lang, news, hours=hours)
     return [SlotSet("handoff_state", state)]
 
 
@@ -122,11 +120,11 @@ async def relay_to_consultant(
         return None
     state = str(result.get("state"))
     lang = language_of(tracker)
-    if state == "ticket":
+    if state == HandoffState.TICKET:
         utter_in(dispatcher, domain, "utter_ticket_created", lang)
         return [SlotSet("handoff_state", None), *stay]
     prompt = TICKET_PROMPTS.get(str(result.get("needs")))
-    if state == "ticket_draft" and prompt:
+    if state == HandoffState.TICKET_DRAFT and prompt:
         utter_in(dispatcher, domain, prompt, lang)
     events: list[EventType] = []
     if state != tracker.get_slot("handoff_state"):
@@ -161,10 +159,11 @@ class ActionStopHandoff(TracedAction):
                 await get_webapp().end_handoff(tracker.sender_id)
             except WebAppError as exc:
                 log.warning("could not close the handoff in the web app: %s", exc)
-            utter_in(dispatcher, domain, "utter_handoff_ended", lang, {"handoff": "closed"})
+            news = {"handoff": HandoffState.CLOSED}
+            utter_in(dispatcher, domain, "utter_handoff_ended", lang, news)
             return [SlotSet("handoff_state", None)]
         utter_in(dispatcher, domain, "utter_handoff_declined", lang)
-        return [SlotSet("handoff_state", DECLINED)]
+        return [SlotSet("handoff_state", HandoffState.DECLINED)]
 
 
 class ActionConfirm(TracedAction):
@@ -177,11 +176,11 @@ class ActionConfirm(TracedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         yes = intent_name(tracker) == "affirm"
-        if tracker.get_slot("handoff_state") == OFFERED:
+        if tracker.get_slot("handoff_state") == HandoffState.OFFERED:
             if yes:
                 return await start_handoff(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_handoff_declined")
-            return [SlotSet("handoff_state", DECLINED)]
+            return [SlotSet("handoff_state", HandoffState.DECLINED)]
         if tracker.get_slot("last_kb_id"):
             return await store_feedback(dispatcher, tracker, yes)
         dispatcher.utter_message(response="utter_help")

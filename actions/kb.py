@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -30,17 +29,17 @@ from actions.turn import (
     undetected_language,
 )
 from actions.webapp import WebAppError, get_webapp
-from bot.payloads import entry_choice
-from bot.responses import fill, variation_for
+from bot.handoff.states import HandoffState
+from bot.payloads import CHOOSE_ENTRY, entry_choice
+from bot.responses import fill, review_date, variation_for
 
 log = logging.getLogger(__name__)
 
 
 def answer_text(domain: dict[str, Any], entry: dict[str, Any], lang: str) -> str:
     """The entry's answer followed by the date its facts were last checked."""
-    reviewed = date.fromisoformat(str(entry["reviewed"]))
     checked = variation_for(domain, "utter_reviewed_on", lang)["text"]
-    return f"{entry['answer']}\n\n{fill(checked, {'date': reviewed.strftime('%d.%m.%Y')})}"
+    return f"{entry['answer']}\n\n{fill(checked, {'date': review_date(entry['reviewed'])})}"
 
 
 def send_answer(
@@ -59,21 +58,51 @@ def send_answer(
     ]
 
 
+NONE_OF_THESE = "none_of_these"
+"""The intent of a clarification's "none of these" button."""
+
+
+def clarify(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    lang: str,
+    candidates: list[dict[str, Any]],
+) -> None:
+    """Ask which entry the user means — "Did you mean …?" when there is one — always with a
+    way to say that none of them is."""
+    if len(candidates) == 1:
+        [entry] = candidates
+        # The response's "yes" button chooses the entry: its payload gets the entry's id.
+        buttons = [
+            {**button, "payload": entry_choice(entry["id"])}
+            if button.get("payload") == f"/{CHOOSE_ENTRY}"
+            else button
+            for button in variation_for(domain, "utter_did_you_mean", lang).get("buttons") or []
+        ]
+        utter_in(dispatcher, domain, "utter_did_you_mean", lang, buttons=buttons,
+                 title=str(entry["title"]))  # fmt: skip
+        return
+    choices = [{"title": r["title"], "payload": entry_choice(r["id"])} for r in candidates]
+    none_of_these = variation_for(domain, "utter_clarify", lang).get("buttons") or []
+    utter_in(dispatcher, domain, "utter_clarify", lang, buttons=[*choices, *none_of_these])
+
+
 def no_match(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     domain: dict[str, Any],
     lang: str,
     events: list[EventType],
+    reply: str = "utter_no_match",
 ) -> list[EventType]:
-    """Admit there is no answer and, once per streak of misses, offer a consultant."""
+    """Admit there is no answer (`reply`) and, once per streak of misses, offer a consultant."""
     misses = float(tracker.get_slot("misses") or 0) + 1
-    utter_in(dispatcher, domain, "utter_no_match", lang)
+    utter_in(dispatcher, domain, reply, lang)
     events = [*events, SlotSet("misses", misses), SlotSet("last_kb_id", None)]
     # Offer a consultant once per streak of misses (an answer ends the streak): repeated on
     # back-to-back misses the offer would bury the apology and the contacts. A declined offer
     # is not repeated either.
-    if misses == 1 and tracker.get_slot("handoff_state") != "declined":
+    if misses == 1 and tracker.get_slot("handoff_state") != HandoffState.DECLINED:
         events += offer_handoff(dispatcher, domain, lang)
     return events
 
@@ -112,12 +141,23 @@ async def answer(
     if result["decision"] == "answer":
         return events + send_answer(dispatcher, domain, result["results"][0], lang)
     if result["decision"] == "clarify":
-        buttons = [
-            {"title": r["title"], "payload": entry_choice(r["id"])} for r in result["results"]
-        ]
-        utter_in(dispatcher, domain, "utter_clarify", lang, buttons=buttons)
+        clarify(dispatcher, domain, lang, result["results"])
         return [*events, SlotSet("last_kb_id", None)]
     return no_match(dispatcher, tracker, domain, lang, events)
+
+
+async def answer_button(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any], lang: str
+) -> list[EventType]:
+    """A clarification's button: the entry chosen, or "none of these" — a miss whose reply
+    asks to rephrase; any other payload (stale or forged) is a miss like any other."""
+    intent = intent_name(tracker)
+    if intent == CHOOSE_ENTRY:
+        return await answer_choice(dispatcher, tracker, domain, lang)
+    return no_match(
+        dispatcher, tracker, domain, lang, [],
+        reply="utter_rephrase" if intent == NONE_OF_THESE else "utter_no_match",
+    )  # fmt: skip
 
 
 async def answer_choice(
@@ -154,8 +194,8 @@ class ActionAnswerQuestion(TracedAction):
         if tracker.latest_action_name == "action_set_language":
             # Predicted after action_set_language: the turn is already open.
             lang = reply_language(tracker)
-            if intent_name(tracker) == "choose_entry":
-                return await answer_choice(dispatcher, tracker, domain, lang)
+            if intent_name(tracker) in (CHOOSE_ENTRY, NONE_OF_THESE):
+                return await answer_button(dispatcher, tracker, domain, lang)
             return await answer(dispatcher, tracker, domain, lang)
         events, relayed = await relay_in_handoff(dispatcher, tracker, domain)
         if relayed:
@@ -169,7 +209,5 @@ class ActionAnswerQuestion(TracedAction):
         events += opened
         if refused:
             return events
-        if intent_name(tracker) == "choose_entry":
-            return events + await answer_choice(dispatcher, tracker, domain, lang)
-        # Any other payload (a stale or forged button): nothing to search for, a miss.
-        return events + no_match(dispatcher, tracker, domain, lang, [])
+        # A payload: nothing to search for.
+        return events + await answer_button(dispatcher, tracker, domain, lang)

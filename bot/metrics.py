@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.handoff.states import HandoffState
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 _CHANNEL = re.compile(r"^[a-z_]{1,20}$")
 """Channel names as Rasa reports them (rest, socketio, telegram); others count as `other`."""
@@ -67,7 +69,7 @@ ERRORS = Counter(
 )
 for _helpful in ("true", "false"):
     FEEDBACK.labels(helpful=_helpful)
-for _event in ("queued", "claimed", "ticket_draft", "ticket"):
+for _event in (HandoffState.QUEUED, "claimed", HandoffState.TICKET_DRAFT, HandoffState.TICKET):
     HANDOFFS.labels(event=_event)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 
+CHOOSE_ENTRY = "choose_entry"
+"""The intent of a button asking for one entry, named in its `kb_entry` entity."""
 START_FINDER = "/start_finder"
 """Starts the guided permit finder (intent `start_finder`)."""
 
 
 def entry_choice(entry_id: str) -> str:
     """Asks for one knowledge-base entry (intent `choose_entry`), as a clarification choice."""
-    return "/choose_entry" + json.dumps({"kb_entry": entry_id})
+    return f"/{CHOOSE_ENTRY}" + json.dumps({"kb_entry": entry_id})

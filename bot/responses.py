@@ -6,6 +6,7 @@ responses themselves, so the texts live only in domain.yml.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,11 @@ def _matches(variation: dict[str, Any], lang: str) -> bool:
         c.get("type") == "slot" and c.get("name") == "language" and c.get("value") == lang
         for c in conditions
     )
+
+
+def review_date(reviewed: date | str) -> str:
+    """An entry's review date as users read it, in every language and channel: 23.11.2026."""
+    return date.fromisoformat(str(reviewed)).strftime("%d.%m.%Y")
 
 
 def variation_for(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any]:

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import re
 
+from bot.markup import telegram_html
+
 TELEGRAM_LIMIT = 4096
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-
-
-def to_html(text: str) -> str:
-    """Escape everything, then render the answers' small formatting subset.
-
-    `**bold**` becomes <b>bold</b> and "- " list items become bullets; links stay plain URLs,
-    which Telegram makes clickable.
-    """
-    escaped = html.escape(text.strip(), quote=False)
-    escaped = _BOLD.sub(r"<b>\1</b>", escaped)
-    return "\n".join(
-        "• " + line[2:] if line.startswith("- ") else line for line in escaped.split("\n")
-    )
-
-
 _BREAKS = re.compile(r"(\n\n|\n| )")
 
 
@@ -33,24 +18,24 @@ def html_parts(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     between `<b>` and `</b>`; a `**` pair cut apart stays literal.
     """
     text = text.strip()
-    whole = to_html(text)
+    whole = telegram_html(text)
     if len(whole) <= limit:
         return [whole] if whole else []
     parts: list[str] = []
     current = ""
     for piece in _BREAKS.split(text):
         candidate = current + piece
-        if len(to_html(candidate)) <= limit:
+        if len(telegram_html(candidate)) <= limit:
             current = candidate
             continue
         if current.strip():
-            parts.append(to_html(current))
+            parts.append(telegram_html(current))
         current = ""
         for char in piece:  # a piece longer than a message on its own: cut anywhere
-            if len(to_html(current + char)) > limit and current.strip():
-                parts.append(to_html(current))
+            if len(telegram_html(current + char)) > limit and current.strip():
+                parts.append(telegram_html(current))
                 current = ""
             current += char
     if current.strip():
-        parts.append(to_html(current))
+        parts.append(telegram_html(current))
     return parts

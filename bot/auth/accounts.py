@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import Database
 from bot.db.models import LoginAttempt, StaffSession, User, utcnow
+from bot.translatable import N_, TranslatableError
 
 ROLES = ("admin", "curator", "consultant")
 LANGUAGES = ("pl", "en", "uk", "ru")
@@ -72,7 +73,7 @@ def _verify(password_hash: str, password: str) -> bool:
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-class AccountError(ValueError):
+class AccountError(TranslatableError, ValueError):
     """A username, password, role or language that cannot be used."""
 
 
@@ -109,12 +110,12 @@ def check_password(password: str) -> None:
         AccountError: naming what is wrong with it.
     """
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"password must be at least {MIN_PASSWORD} characters")
+        raise AccountError(N_("password must be at least %(count)s characters"), count=MIN_PASSWORD)
     folded = password.lower()
     # "password2024!" is as guessable as "password": attackers try the list with suffixes.
     stem = folded.rstrip(string.digits + string.punctuation + " ")
     if folded in _common_passwords() or stem in _common_passwords():
-        raise AccountError("this password is too common; choose a less predictable one")
+        raise AccountError(N_("this password is too common; choose a less predictable one"))
 
 
 def create_user(
@@ -128,15 +129,18 @@ def create_user(
     """
     username = username.strip()
     if not username or len(username) > 64:
-        raise AccountError("username must be 1-64 characters")
+        raise AccountError(N_("username must be 1-64 characters"))
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError(N_("role must be one of %(roles)s"), roles=", ".join(ROLES))
     check_password(password)
     langs = [lang.strip() for lang in languages.split(",") if lang.strip()]
     if not langs or any(lang not in LANGUAGES for lang in langs):
-        raise AccountError(f"languages must be a comma-separated subset of {','.join(LANGUAGES)}")
+        raise AccountError(
+            N_("languages must be a comma-separated subset of %(languages)s"),
+            languages=",".join(LANGUAGES),
+        )
     if db.scalar(select(User.id).where(User.username == username)) is not None:
-        raise AccountError(f"user '{username}' already exists")
+        raise AccountError(N_("user '%(username)s' already exists"), username=username)
     user = User(
         username=username,
         password_hash=_hash(password),

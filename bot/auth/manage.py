@@ -17,6 +17,7 @@ from bot.auth.accounts import (
     verify_password,
 )
 from bot.db.models import StaffSession, User
+from bot.translatable import N_
 
 
 def list_users(db: Session) -> list[User]:
@@ -26,7 +27,7 @@ def list_users(db: Session) -> list[User]:
 def _user(db: Session, user_id: int) -> User:
     user = db.get(User, user_id)
     if user is None:
-        raise AccountError("no such account")
+        raise AccountError(N_("no such account"))
     return user
 
 
@@ -42,7 +43,7 @@ def set_active(db: Session, acting: User, user_id: int, active: bool) -> User:
     """
     user = _user(db, user_id)
     if user.id == acting.id and not active:
-        raise AccountError("you cannot deactivate your own account")
+        raise AccountError(N_("you cannot deactivate your own account"))
     user.active = active
     if not active:
         _end_sessions(db, user)
@@ -66,7 +67,7 @@ def change_own_password(db: Session, session: StaffSession, current: str, new: s
     """
     user = _user(db, session.user_id)
     if not verify_password(user, current):
-        raise AccountError("the current password is wrong")
+        raise AccountError(N_("the current password is wrong"))
     check_password(new)
     user.password_hash = hash_password(new)
     db.execute(
@@ -77,7 +78,9 @@ def change_own_password(db: Session, session: StaffSession, current: str, new: s
 def set_languages(db: Session, user_id: int, languages: list[str]) -> User:
     """The languages a consultant works in."""
     if not languages or any(lang not in LANGUAGES for lang in languages):
-        raise AccountError(f"choose at least one of {', '.join(LANGUAGES)}")
+        raise AccountError(
+            N_("choose at least one of %(languages)s"), languages=", ".join(LANGUAGES)
+        )
     user = _user(db, user_id)
     user.languages = ",".join(lang for lang in LANGUAGES if lang in languages)
     return user
@@ -94,7 +97,10 @@ def set_display_name(db: Session, user_id: int, name: str) -> User:
     """
     name = " ".join(name.split())
     if len(name) > DISPLAY_NAME_CHARS or not name.isprintable():
-        raise AccountError(f"a display name is one line of at most {DISPLAY_NAME_CHARS} characters")
+        raise AccountError(
+            N_("a display name is one line of at most %(chars)s characters"),
+            chars=DISPLAY_NAME_CHARS,
+        )
     user = _user(db, user_id)
     user.display_name = name
     return user

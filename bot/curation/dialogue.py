@@ -15,6 +15,7 @@ import yaml
 
 from bot.kb.model import LANGUAGES
 from bot.kb.writer import write_atomically
+from bot.translatable import N_, TranslatableError
 
 MAX_EXAMPLE = 200
 PROTECTED = frozenset({"ask_question"})
@@ -24,13 +25,13 @@ _MARKUP = re.compile(r"[\[\]{}()]|^/")
 _lock = threading.Lock()
 
 
-class DialogueError(ValueError):
+class DialogueError(TranslatableError, ValueError):
     """The example cannot be added; the message says why."""
 
 
 def _file(nlu_dir: Path, lang: str) -> Path:
     if lang not in LANGUAGES:
-        raise DialogueError(f"unknown language `{lang}`")
+        raise DialogueError(N_("unknown language `%(lang)s`"), lang=lang)
     return nlu_dir / f"{lang}.yml"
 
 
@@ -63,19 +64,25 @@ def add_example(nlu_dir: Path, lang: str, intent: str, example: str) -> None:
     """
     example = " ".join(example.split())
     if not example or len(example) > MAX_EXAMPLE:
-        raise DialogueError(f"an example must be 1-{MAX_EXAMPLE} characters on one line")
+        raise DialogueError(
+            N_("an example must be 1-%(count)s characters on one line"), count=MAX_EXAMPLE
+        )
     if _MARKUP.search(example):
-        raise DialogueError("brackets, braces and a leading / are Rasa markup; leave them out")
+        raise DialogueError(N_("brackets, braces and a leading / are Rasa markup; leave them out"))
     if intent in PROTECTED:
-        raise DialogueError(f"`{intent}` is generated from the knowledge base")
+        raise DialogueError(N_("`%(intent)s` is generated from the knowledge base"), intent=intent)
     with _lock:
         current = intents(nlu_dir)
         if intent not in current.get(lang, {}):
-            raise DialogueError(f"no intent `{intent}` in {lang}")
+            raise DialogueError(N_("no intent `%(intent)s` in %(lang)s"), intent=intent, lang=lang)
         for other_lang, by_intent in current.items():
             for name, examples in by_intent.items():
                 if example.casefold() in (e.casefold() for e in examples):
-                    raise DialogueError(f"already an example of `{name}` ({other_lang})")
+                    raise DialogueError(
+                        N_("already an example of `%(intent)s` (%(lang)s)"),
+                        intent=name,
+                        lang=other_lang,
+                    )
         path = _file(nlu_dir, lang)
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         write_atomically(path, "".join(_insert(lines, intent, example)))

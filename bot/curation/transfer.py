@@ -29,6 +29,7 @@ from bot.curation.forms import answer_text, lines, parse_date
 from bot.curation.store import Change, KbFiles, RawEntry
 from bot.kb.files import kb_files
 from bot.kb.model import LANGUAGES
+from bot.translatable import N_, TranslatableError
 
 COLUMNS = (
     "id", "area", "lang", "title", "phrasings", "answer",
@@ -54,7 +55,7 @@ def unescape_cell(value: str) -> str:
     return value
 
 
-class TransferError(ValueError):
+class TransferError(TranslatableError, ValueError):
     """The uploaded file cannot be read as a knowledge-base sheet or YAML file."""
 
 
@@ -136,9 +137,10 @@ def read_sheet(name: str, data: bytes) -> list[dict[str, str]]:
         else:
             cells = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     except Exception as exc:  # any unreadable upload is the user's file, not our bug
-        raise TransferError(f"cannot read {name}: {exc}") from exc
+        unreadable = N_("cannot read %(name)s: %(error)s")
+        raise TransferError(unreadable, name=name, error=str(exc)) from exc
     if not cells or "id" not in cells[0] or "lang" not in cells[0]:
-        raise TransferError("the first row must name the columns, including `id` and `lang`")
+        raise TransferError(N_("the first row must name the columns, including `id` and `lang`"))
     header = [h.strip() for h in cells[0]]
     return [
         dict(zip(header, map(unescape_cell, row), strict=False)) for row in cells[1:] if any(row)
@@ -189,7 +191,7 @@ def changes_from_rows(files: KbFiles, rows: Iterable[dict[str, str]]) -> list[Ch
         if not entry_id:
             continue
         if lang not in LANGUAGES:
-            raise TransferError(f"{entry_id}: unknown language `{lang}`")
+            raise TransferError(N_("%(id)s: unknown language `%(lang)s`"), id=entry_id, lang=lang)
         by_id.setdefault(entry_id, []).append(row)
     changes = []
     for entry_id, entry_rows in by_id.items():
@@ -210,12 +212,15 @@ def changes_from_yaml(files: KbFiles, uploads: list[tuple[str, bytes]]) -> list[
         try:
             doc = safe_yaml.load(data.decode("utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise TransferError(f"{name} is not YAML: {exc}") from exc
+            not_yaml = N_("%(name)s is not YAML: %(error)s")
+            raise TransferError(not_yaml, name=name, error=str(exc)) from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
-            raise TransferError(f"{name}: expected a knowledge-base area file with `entries`")
+            raise TransferError(
+                N_("%(name)s: expected a knowledge-base area file with `entries`"), name=name
+            )
         for after in doc["entries"]:
             if not isinstance(after, dict) or not after.get("id"):
-                raise TransferError(f"{name}: every entry needs an `id`")
+                raise TransferError(N_("%(name)s: every entry needs an `id`"), name=name)
             before = files.get(str(after["id"]))
             if before is None or changed_fields(before, after):
                 changes.append(Change(str(after["id"]), before, after, "import"))

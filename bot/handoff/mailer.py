@@ -6,9 +6,10 @@ import smtplib
 from email.message import EmailMessage
 
 from bot.settings import Settings
+from bot.translatable import N_, TranslatableError
 
 
-class MailError(Exception):
+class MailError(TranslatableError):
     """No SMTP server is configured, or it refused the message."""
 
 
@@ -19,7 +20,7 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
         MailError: when `FAQ_SMTP_HOST` is unset or the server fails.
     """
     if not settings.smtp_host:
-        raise MailError("no SMTP server configured (FAQ_SMTP_HOST)")
+        raise MailError(N_("no SMTP server configured (FAQ_SMTP_HOST)"))
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
@@ -33,4 +34,4 @@ def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
                 smtp.login(settings.smtp_user, settings.smtp_password)
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailError(f"sending to {to} failed: {exc}") from exc
+        raise MailError(N_("sending to %(to)s failed: %(error)s"), to=to, error=str(exc)) from exc

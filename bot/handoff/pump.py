@@ -28,6 +28,7 @@ from bot.db import Database, Handoff, HandoffMessage, User
 from bot.handoff import service
 from bot.handoff.hours import OfficeHours
 from bot.handoff.rasa_client import RasaClient, RasaError
+from bot.handoff.states import OPEN_STATES, HandoffState
 from bot.responses import day_names, fill, variation_for
 
 log = logging.getLogger(__name__)
@@ -36,17 +37,17 @@ PUMP_WORK = "handoff-pump"
 """The name under which one web app at a time runs a step (`Database.exclusive`)."""
 
 SLOT_AFTER = {
-    service.NOTICE_CLAIMED: "active",
+    service.NOTICE_CLAIMED: HandoffState.ACTIVE,
     service.NOTICE_RETURNED: None,
     service.NOTICE_RESOLVED: None,
-    service.NOTICE_TIMEOUT: "ticket_draft",
+    service.NOTICE_TIMEOUT: HandoffState.TICKET_DRAFT,
 }
 """The `handoff_state` slot after each notice."""
 PAYLOAD_AFTER = {
-    service.NOTICE_CLAIMED: "active",
-    service.NOTICE_RETURNED: "closed",
-    service.NOTICE_RESOLVED: "closed",
-    service.NOTICE_TIMEOUT: "ticket",
+    service.NOTICE_CLAIMED: HandoffState.ACTIVE,
+    service.NOTICE_RETURNED: HandoffState.CLOSED,
+    service.NOTICE_RESOLVED: HandoffState.CLOSED,
+    service.NOTICE_TIMEOUT: HandoffState.TICKET,
 }
 """The `{"handoff": ...}` payload each notice carries (REST clients and the widget read it)."""
 
@@ -252,7 +253,7 @@ class HandoffPump:
         with self.database.session() as db:
             return [
                 (h.id, h.sender_id, h.synced_until)
-                for h in db.scalars(select(Handoff).where(Handoff.state.in_(service.OPEN_STATES)))
+                for h in db.scalars(select(Handoff).where(Handoff.state.in_(OPEN_STATES)))
             ]
 
     def _copy(self, handoff_id: int, events: list[dict[str, Any]], since: float) -> None:
@@ -271,5 +272,5 @@ class HandoffPump:
                     service.add_user_line(db, handoff, text, ts)
                 latest = max(latest, ts)
             handoff.synced_until = latest
-            if handoff.state == "ticket_draft":
+            if handoff.state == HandoffState.TICKET_DRAFT:
                 service.submit_ticket_if_complete(db, handoff)

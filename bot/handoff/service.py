@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from bot import metrics
 from bot.db.models import ConsultantPresence, Handoff, HandoffMessage, User, as_utc, utcnow
 from bot.handoff.hours import OfficeHours
+from bot.handoff.states import OPEN_STATES, HandoffState
 from bot.privacy import redact
+from bot.translatable import N_, TranslatableError
 
-OPEN_STATES = ("queued", "active", "ticket_draft")
-"""States in which the user's messages go to the consultants, not to the bot."""
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Notices: responses in domain.yml that the bot sends on the consultants' behalf.
@@ -34,11 +34,11 @@ NOTICE_RESOLVED = "utter_handoff_resolved"
 NOTICE_TIMEOUT = "utter_handoff_timeout"
 
 
-class HandoffError(Exception):
+class HandoffError(TranslatableError):
     """A handoff operation that cannot be done; `code` names why for the HTTP edge."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
+    def __init__(self, code: str, message: str, **params: object):
+        super().__init__(message, **params)
         self.code = code
 
 
@@ -79,7 +79,9 @@ def consultants_online(db: Session, lang: str, now: datetime, presence_seconds: 
 def queue_position(db: Session, handoff: Handoff) -> int:
     """1 for the next conversation to be claimed."""
     ahead = db.scalar(
-        select(func.count(Handoff.id)).where(Handoff.state == "queued", Handoff.id < handoff.id)
+        select(func.count(Handoff.id)).where(
+            Handoff.state == HandoffState.QUEUED, Handoff.id < handoff.id
+        )
     )
     return int(ahead or 0) + 1
 
@@ -105,11 +107,11 @@ def start(
     if existing is not None:
         return Opened(existing, queue_position(db, existing))
     if not hours.is_open(now):
-        state, reason = "ticket_draft", "outside_hours"
+        state, reason = HandoffState.TICKET_DRAFT, "outside_hours"
     elif consultants_online(db, lang, now, presence_seconds) == 0:
-        state, reason = "ticket_draft", "nobody_online"
+        state, reason = HandoffState.TICKET_DRAFT, "nobody_online"
     else:
-        state, reason = "queued", ""
+        state, reason = HandoffState.QUEUED, ""
     handoff = Handoff(
         sender_id=sender_id,
         channel=channel,
@@ -135,7 +137,7 @@ def start(
         )
     db.flush()
     metrics.handoff_event(state)
-    return Opened(handoff, queue_position(db, handoff) if state == "queued" else 0)
+    return Opened(handoff, queue_position(db, handoff) if state == HandoffState.QUEUED else 0)
 
 
 def _key(ts: Any) -> str | None:
@@ -177,7 +179,7 @@ def add_user_line(
             )
     except IntegrityError:  # the pump copied the same event at the same moment
         return False
-    if handoff.state == "ticket_draft" and (found := EMAIL.search(text)):
+    if handoff.state == HandoffState.TICKET_DRAFT and (found := EMAIL.search(text)):
         handoff.email = found.group(0)
     return True
 
@@ -206,8 +208,8 @@ def submit_ticket_if_complete(db: Session, handoff: Handoff) -> str | None:
     """Turn a complete draft into a ticket; returns what is still missing, if anything."""
     missing = ticket_needs(db, handoff)
     if missing is None:
-        handoff.state = "ticket"
-        metrics.handoff_event("ticket")
+        handoff.state = HandoffState.TICKET
+        metrics.handoff_event(HandoffState.TICKET)
     return missing
 
 
@@ -226,16 +228,18 @@ def claim(db: Session, handoff_id: int, consultant: User, now: datetime | None =
     now = now or utcnow()
     result = db.execute(
         update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.state == "queued")
-        .values(state="active", consultant_id=consultant.id, claimed_at=now)
+        .where(Handoff.id == handoff_id, Handoff.state == HandoffState.QUEUED)
+        .values(state=HandoffState.ACTIVE, consultant_id=consultant.id, claimed_at=now)
         .execution_options(synchronize_session=False)
     )
     handoff = db.get(Handoff, handoff_id, populate_existing=True)
     if handoff is None:
-        raise HandoffError("not_found", "no such conversation")
+        raise HandoffError("not_found", N_("no such conversation"))
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        who = handoff.consultant.username if handoff.consultant else "someone else"
-        raise HandoffError("already_taken", f"already taken by {who}")
+        if handoff.consultant is None:
+            raise HandoffError("already_taken", N_("already taken by someone else"))
+        who = handoff.consultant.username
+        raise HandoffError("already_taken", N_("already taken by %(who)s"), who=who)
     notify(db, handoff, NOTICE_CLAIMED)
     metrics.handoff_event("claimed", waited_seconds(handoff, now))
     return handoff
@@ -244,9 +248,9 @@ def claim(db: Session, handoff_id: int, consultant: User, now: datetime | None =
 def _owned(db: Session, handoff_id: int, consultant: User) -> Handoff:
     handoff = db.get(Handoff, handoff_id)
     if handoff is None:
-        raise HandoffError("not_found", "no such conversation")
-    if handoff.state != "active" or handoff.consultant_id != consultant.id:
-        raise HandoffError("not_yours", "this conversation is not yours (or no longer open)")
+        raise HandoffError("not_found", N_("no such conversation"))
+    if handoff.state != HandoffState.ACTIVE or handoff.consultant_id != consultant.id:
+        raise HandoffError("not_yours", N_("this conversation is not yours (or no longer open)"))
     return handoff
 
 
@@ -259,7 +263,7 @@ def reply(db: Session, handoff_id: int, consultant: User, text: str) -> HandoffM
     """
     text = text.strip()
     if not text:
-        raise HandoffError("empty", "the message is empty")
+        raise HandoffError("empty", N_("the message is empty"))
     handoff = _owned(db, handoff_id, consultant)
     line = HandoffMessage(
         handoff_id=handoff.id,
@@ -277,7 +281,7 @@ def close(
     db: Session, handoff: Handoff, resolution: str, notice: str | None, now: datetime | None = None
 ) -> None:
     """End a handoff; the user gets `notice`, if any, and the bot answers again."""
-    handoff.state = "closed"
+    handoff.state = HandoffState.CLOSED
     handoff.resolution = resolution
     handoff.closed_at = now or utcnow()
     if notice:
@@ -299,26 +303,46 @@ def expire_unclaimed(db: Session, timeout_seconds: float, now: datetime | None =
     now = now or utcnow()
     limit = now - timedelta(seconds=timeout_seconds)
     stale = db.scalars(
-        select(Handoff).where(Handoff.state == "queued", Handoff.created_at < limit)
+        select(Handoff).where(Handoff.state == HandoffState.QUEUED, Handoff.created_at < limit)
     ).all()
     for handoff in stale:
-        handoff.state = "ticket_draft"
+        handoff.state = HandoffState.TICKET_DRAFT
         handoff.reason = "not_claimed"
         notify(db, handoff, NOTICE_TIMEOUT)
-        metrics.handoff_event("ticket_draft")
+        metrics.handoff_event(HandoffState.TICKET_DRAFT)
     return len(stale)
 
 
-def set_presence(db: Session, consultant: User, available: bool | None) -> bool:
-    """Record that the consultant's console is open; `available` changes the status."""
+def set_presence(
+    db: Session, consultant: User, available: bool, now: datetime | None = None
+) -> bool:
+    """The consultant says they are available for new chats, or away."""
     presence = db.get(ConsultantPresence, consultant.id)
     if presence is None:
-        presence = ConsultantPresence(user_id=consultant.id, available=True)
+        presence = ConsultantPresence(user_id=consultant.id)
         db.add(presence)
-    if available is not None:
-        presence.available = available
-    presence.last_seen = utcnow()
-    return presence.available
+    presence.available = available
+    presence.last_seen = now or utcnow()
+    return available
+
+
+def keep_presence(
+    db: Session, consultant: User, presence_seconds: float, now: datetime | None = None
+) -> bool:
+    """The console polled: whether the consultant is online, which the poll keeps them.
+
+    Only a consultant still online stays so: reading the console never brings one online
+    (a console left open overnight, or a look at the queue, must not draw conversations to
+    somebody who is not there); saying so with `set_presence` does.
+    """
+    now = now or utcnow()
+    presence = db.get(ConsultantPresence, consultant.id)
+    if presence is None or not presence.available:
+        return False
+    if as_utc(presence.last_seen) <= now - timedelta(seconds=presence_seconds):
+        return False
+    presence.last_seen = now
+    return True
 
 
 def waited_seconds(handoff: Handoff, now: datetime | None = None) -> int:

@@ -9,7 +9,7 @@ app's state are `async` for the same reason: a sync one costs a trip to the thre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -21,6 +21,7 @@ from bot.db import Database
 from bot.lang import LanguageDetector
 from bot.search.service import SearchService
 from bot.settings import Settings
+from bot.web.i18n import gettext_for
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -48,6 +49,10 @@ async def get_form(request: Request) -> FormData:
     return await request.form()
 
 
+async def get_gettext(request: Request) -> Callable[[str], str]:
+    return gettext_for(request)
+
+
 def get_db(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.db
     with database.session() as session:
@@ -62,5 +67,7 @@ DetectorDep = Annotated[LanguageDetector, Depends(get_detector)]
 DbDep = Annotated[Session, Depends(get_db, scope="function")]
 StoreDep = Annotated[KbStore, Depends(get_store)]
 FormDep = Annotated[FormData, Depends(get_form)]
+GettextDep = Annotated[Callable[[str], str], Depends(get_gettext)]
+"""`gettext` in the console's language, for messages built in route code."""
 DatabaseDep = Annotated[Database, Depends(get_database)]
 """For work that commits its own transactions (login throttling)."""

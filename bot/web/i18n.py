@@ -10,6 +10,7 @@ in memory on first use: a fresh clone needs no compile step.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from io import BytesIO
@@ -112,9 +113,17 @@ def request_locale(request: Request) -> str:
     return from_accept_language(request.headers.get("accept-language", "")) or DEFAULT_LOCALE
 
 
-def gettext_for(request: Request) -> Any:
-    """`gettext` in the request's locale, for messages built in route code."""
-    return translations(request_locale(request)).gettext
+def gettext_for(request: Request) -> Callable[[str], str]:
+    """`gettext` in the request's locale, for messages built in route code.
+
+    The locale is looked up at each call, not now: as a dependency this may be resolved
+    before the one that finds the staff member's session (and their stored choice).
+    """
+
+    def gettext(message: str) -> str:
+        return translations(request_locale(request)).gettext(message)
+
+    return gettext
 
 
 def template_context(request: Request) -> dict[str, Any]:

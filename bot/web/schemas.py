@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
+from bot.handoff.states import HandoffState
 from bot.inbound import MAX_CHANNEL_CHARS, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, check_text
 
 Lang = Literal["pl", "en", "uk", "ru"]
@@ -133,3 +134,64 @@ class TopicsOut(BaseModel):
     lang: Lang
     topics: list[TopicOut] = Field(description="most asked first")
     finder_payload: str = Field(description="starts the permit finder")
+
+
+class HandoffSummary(BaseModel):
+    """A handoff as the consultant console lists it."""
+
+    id: int
+    state: HandoffState
+    reason: str
+    lang: str
+    channel: str
+    question: str
+    waited: int
+    """Seconds the user has waited (until claimed, or until now)."""
+    created_at: str | None
+    consultant: str | None
+    """The username of the consultant holding it."""
+    email: str | None
+
+
+class TranscriptEntry(BaseModel):
+    """One line of a handoff's transcript; a notice's text is shown in the user's language."""
+
+    id: int
+    author: str
+    text: str
+    kb_id: str | None
+    at: str | None
+    delivered: bool
+
+
+class ConversationOut(HandoffSummary):
+    lines: list[TranscriptEntry]
+
+
+class ConsultantMe(BaseModel):
+    username: str
+    languages: list[str]
+    available: bool
+    """Online for new chats: marked available, and the console seen recently."""
+
+
+class ConsoleState(BaseModel):
+    """Everything the consultant console shows, polled every second."""
+
+    me: ConsultantMe
+    queue: list[HandoffSummary]
+    mine: list[HandoffSummary]
+    tickets: list[HandoffSummary]
+    conversation: ConversationOut | None = None
+
+
+class PresenceOut(BaseModel):
+    available: bool
+
+
+class InsertableAnswer(BaseModel):
+    """A knowledge-base answer the consultant may insert into a reply."""
+
+    id: str
+    title: str
+    answer: str

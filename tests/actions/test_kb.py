@@ -8,6 +8,7 @@ import pytest
 
 from actions import kb
 from actions.kb import answer_text
+from bot.payloads import entry_choice
 from tests.actions.fakes import DOMAIN, SENDER, FakeWebApp, run, said, tracker
 
 ENTRY = {
@@ -92,6 +93,7 @@ def test_an_ambiguous_question_offers_the_entries_as_buttons(webapp: FakeWebApp)
     assert [b["payload"] for b in message["buttons"]] == [
         '/choose_entry{"kb_entry": "card.fees"}',
         '/choose_entry{"kb_entry": "card.time"}',
+        "/none_of_these",
     ]
     assert done.slots["last_kb_id"] is None
 
@@ -132,3 +134,92 @@ def test_during_a_handoff_a_question_goes_to_the_consultant_and_the_bot_is_silen
     assert webapp.requests[0].body == {"text": "How long will it take?", "ts": 1700000000.0}
     assert done.messages == []
     assert done.events == [{"event": "followup", "name": "action_listen", "timestamp": None}]
+
+
+def _entry(entry_id: str, title: str) -> dict[str, Any]:
+    return {**ENTRY, "id": entry_id, "title": title, "score": 0.5, "sources": []}
+
+
+def _unsure(webapp: FakeWebApp, *candidates: dict[str, Any]) -> None:
+    """Search hesitates between `candidates`; the web app knows only those entries."""
+    webapp.replies["/api/search"] = {"decision": "clarify", "results": list(candidates),
+                                     "lang": "en"}  # fmt: skip
+    for entry in candidates:
+        webapp.replies[f"/api/entries/{entry['id']}"] = entry
+
+
+def _turn(
+    text: str, intent: str, slots: dict[str, Any], entities: list[dict[str, Any]] | None = None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """One message (typed, or a button's payload); the messages sent and the slots after."""
+    done = run(kb.ActionAnswerQuestion(), tracker(text, intent, slots=slots, entities=entities))
+    return done.messages, done.slots
+
+
+FRESH = {"language": "en", "misses": 0.0, "handoff_state": None, "notice_shown": True}
+
+
+def test_a_clarification_lists_the_candidates_and_none_of_these(webapp: FakeWebApp):
+    _unsure(webapp, _entry("card.fees", "Residence card fees"), _entry("trp.general", "Permits"))
+    [asked], _slots = _turn("permit card", "ask_question", FRESH)
+    assert [b["title"] for b in asked["buttons"]] == [
+        "Residence card fees",
+        "Permits",
+        "None of these",
+    ]
+    assert [b["payload"] for b in asked["buttons"]] == [
+        entry_choice("card.fees"),
+        entry_choice("trp.general"),
+        "/none_of_these",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "yes", "no"),
+    [("pl", "Czy chodzi o", "Tak", "Nie"), ("en", "Did you mean", "Yes", "No"),
+     ("uk", "Ви мали на увазі", "Так", "Ні"), ("ru", "Вы имели в виду", "Да", "Нет")],
+)  # fmt: skip
+def test_a_single_candidate_is_asked_as_did_you_mean(webapp: FakeWebApp, lang, question, yes, no):
+    _unsure(webapp, _entry("card.fees", "Card fees"))
+    [asked], _slots = _turn(
+        "card", "ask_question", {**FRESH, "language": lang, "language_locked": True}
+    )
+    assert asked["text"] == f"{question}: Card fees?"
+    assert asked["buttons"] == [
+        {"title": yes, "payload": entry_choice("card.fees")},
+        {"title": no, "payload": "/none_of_these"},
+    ]
+
+
+def test_yes_to_did_you_mean_answers_the_entry(webapp: FakeWebApp):
+    _unsure(webapp, _entry("card.fees", "Card fees"))
+    chosen = [{"entity": "kb_entry", "value": "card.fees"}]
+    messages, slots = _turn(entry_choice("card.fees"), "choose_entry", FRESH, chosen)
+    assert messages[0]["text"].startswith(ENTRY["answer"])
+    assert slots["last_kb_id"] == "card.fees"
+
+
+def test_none_of_these_asks_to_rephrase_and_offers_a_consultant_once_per_streak(
+    webapp: FakeWebApp,
+):
+    _unsure(webapp)
+    rephrase = said("utter_rephrase", "en")
+    first, slots = _turn("/none_of_these", "none_of_these", FRESH)
+    assert first[0]["text"] == rephrase and _offers(first) == 1
+    again, slots = _turn("/none_of_these", "none_of_these", slots)
+    assert again[0]["text"] == rephrase and _offers(again) == 0
+    declined, _slots = _turn(
+        "/none_of_these", "none_of_these", {**FRESH, "handoff_state": "declined"}
+    )
+    assert _offers(declined) == 0
+
+
+def test_a_stale_or_forged_choice_is_a_miss(webapp: FakeWebApp):
+    _unsure(webapp, _entry("card.fees", "Card fees"))
+    webapp.replies["/api/entries/retired.entry"] = 404
+    no_match = said("utter_no_match", "en")
+    retired = [{"entity": "kb_entry", "value": "retired.entry"}]
+    messages, slots = _turn(entry_choice("retired.entry"), "choose_entry", FRESH, retired)
+    assert messages[0]["text"] == no_match and slots["misses"] == 1.0
+    messages, _slots = _turn('/greet{"x": 1}', "greet", FRESH)
+    assert messages[0]["text"] == no_match

@@ -1,18 +1,8 @@
-"""Formatting for Telegram: escaping, the answers' markup, splitting long answers."""
+"""Splitting long answers into Telegram messages (the markup itself: tests/bot/test_markup.py)."""
 
 from __future__ import annotations
 
-from connectors.telegram_format import TELEGRAM_LIMIT, html_parts, to_html
-
-
-def test_markup_in_text_is_escaped_and_bold_rendered():
-    assert to_html("**100 zł** <script>x</script> & more") == (
-        "<b>100 zł</b> &lt;script&gt;x&lt;/script&gt; &amp; more"
-    )
-
-
-def test_list_items_become_bullets():
-    assert to_html("Fees:\n- card 100\n- permit 440") == "Fees:\n• card 100\n• permit 440"
+from connectors.telegram_format import TELEGRAM_LIMIT, html_parts
 
 
 def test_a_6000_character_answer_is_split_in_two_at_a_paragraph():

@@ -39,6 +39,13 @@ def staff_login(page: Any, web_url: str, username: str) -> None:
     page.wait_for_selector("form.logout")
 
 
+def go_online(console: Any) -> None:
+    """In the consultant console: tick "available" and wait until the server has it."""
+    console.wait_for_selector("body[data-ready=true]")
+    with console.expect_response(lambda r: r.url.endswith("/consultant/api/presence")):
+        console.click("#available")
+
+
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Accessibility violations axe-core finds on the current page."""
     # Evaluated through the DevTools protocol: the pages' CSP refuses injected script tags.

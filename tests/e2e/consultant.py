@@ -28,7 +28,8 @@ class Consultant:
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
         assert csrf
         self.csrf = csrf[1]
-        self.state()  # like the console's first poll: the consultant is now online
+        # Ticking "available" in the console: the consultant is now online.
+        self.post("presence", {"available": True}).raise_for_status()
 
     def state(self, conversation: int | None = None) -> dict[str, Any]:
         params = {"conversation": str(conversation)} if conversation else {}

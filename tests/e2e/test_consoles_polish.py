@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.settings import ROOT
-from tests.e2e.browser import SCREENSHOTS, axe_violations, staff_login
+from tests.e2e.browser import SCREENSHOTS, axe_violations, go_online, staff_login
 from tests.e2e.chat import Chat, customs
 
 pytestmark = pytest.mark.e2e
@@ -94,7 +94,7 @@ def test_a_polish_consultant_session(stack, staff, polish):
     web = stack.config.web_url
     console = polish.new_page()
     staff_login(console, web, "consultant")
-    console.wait_for_selector("body[data-ready=true]")  # online, so a request is queued
+    go_online(console)  # so a request is queued
     assert console.locator("h1").count() == 1
     _clean(console)  # idle
 

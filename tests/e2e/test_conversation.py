@@ -83,6 +83,24 @@ def test_clarification_choice_and_feedback(chat, domain, stack):
     assert httpx.get(f"{stack.config.web_url}/health").json()["entries"] >= 41
 
 
+def test_a_clarification_always_offers_none_of_these(chat, domain):
+    english = {"language": "en"}
+    several = chat.say("residence", metadata=english)
+    assert response_text(domain, "utter_clarify", "en") in texts(several)
+    *topics, none = [b for m in several for b in m.get("buttons", [])]
+    assert len(topics) >= 2 and all(b["payload"].startswith("/choose_entry") for b in topics)
+    assert none == {"title": "None of these", "payload": "/none_of_these"}
+    rephrase = chat.say(none["payload"], metadata=english)
+    assert response_text(domain, "utter_rephrase", "en") in texts(rephrase)
+    assert {"handoff": "offered"} in customs(rephrase)  # the first miss of a streak
+    # One candidate: "Did you mean …?" (here in Polish), answered by its "yes".
+    single = chat.say("praca w Polsce")
+    assert response_text(domain, "utter_did_you_mean", "pl").split("{")[0] in texts(single)
+    yes, no = [b for m in single for b in m.get("buttons", [])]
+    assert (yes["title"], no) == ("Tak", {"title": "Nie", "payload": "/none_of_these"})
+    assert {"kb_id": yes["payload"].split('"')[-2]} in customs(chat.say(yes["payload"]))
+
+
 def test_explicit_language_choice_sticks(chat, domain):
     reply = texts(chat.say("in English please"))
     assert response_text(domain, "utter_language_set", "en") in reply

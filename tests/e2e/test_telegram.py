@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from connectors.telegram_format import to_html
+from bot.markup import telegram_html
 from tests.e2e.chat import first_paragraph, handoff_replies, response_text
 from tests.e2e.consultant import Consultant
 from tests.fake_telegram import TELEGRAM_SECRET
@@ -47,7 +47,7 @@ def message_update(chat_id: int, text: str | None = None, lang: str = "uk", **ex
 
 def shown(domain, name: str, lang: str) -> str:
     """The first paragraph of a response as Telegram shows it (HTML)."""
-    return first_paragraph(to_html(response_text(domain, name, lang)))
+    return first_paragraph(telegram_html(response_text(domain, name, lang)))
 
 
 def texts_to(telegram, chat_id: int) -> str:

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from connectors.telegram_format import TELEGRAM_LIMIT, html_parts, to_html
+from bot.markup import telegram_html
+from connectors.telegram_format import TELEGRAM_LIMIT, html_parts
 
 ENTITY = re.compile(r"&(amp|lt|gt);")
 
@@ -57,5 +58,5 @@ def test_every_part_of_a_long_message_is_valid_html_within_the_limit(text):
 
 
 def test_a_short_message_is_one_formatted_part():
-    assert html_parts("**100 zł** & more") == [to_html("**100 zł** & more")]
+    assert html_parts("**100 zł** & more") == [telegram_html("**100 zł** & more")]
     assert html_parts("   ") == []

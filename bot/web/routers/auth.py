@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.auth import AccountError, LoginThrottled, authenticate, create_session, end_session
 from bot.auth.manage import change_own_password
-from bot.web.deps import DatabaseDep, DbDep, SettingsDep
+from bot.web.deps import DatabaseDep, DbDep, GettextDep, SettingsDep
 from bot.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -117,11 +117,12 @@ def change_password(
     _csrf: Annotated[None, Depends(check_csrf)],
     current: Annotated[str, Form(max_length=256)],
     new: Annotated[str, Form(max_length=256)],
+    _: GettextDep,
 ) -> Response:
     """Replace one's own password; the account's other sessions end."""
     try:
         change_own_password(db, session, current, new)
     except AccountError as exc:
-        page = {"error": str(exc), "done": False}
+        page = {"error": exc.translated(_), "done": False}
         return render(request, "staff/password.html", page, status.HTTP_422_UNPROCESSABLE_CONTENT)
     return RedirectResponse("/account/password?done=true", status.HTTP_303_SEE_OTHER)

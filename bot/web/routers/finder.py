@@ -6,13 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from pydantic import BaseModel, Field
 
 from bot.finder import FinderError, Step, choose, match_option, walk
 from bot.finder import checklist as checklists
 from bot.finder.service import FinderService
 from bot.finder.usage import record
-from bot.responses import variation_for
+from bot.markup import page_html
+from bot.responses import review_date, variation_for
 from bot.web.deps import DbDep, SearchDep, SettingsDep
 from bot.web.routers.search import entry_out
 from bot.web.schemas import EntryOut, Lang
@@ -132,6 +134,10 @@ def step(
     )
 
 
+def _answer_html(text: str) -> Markup:
+    return Markup(page_html(text))  # built from escaped text only
+
+
 def _text(domain: dict[str, Any], name: str, lang: str) -> str:
     return str(variation_for(domain, name, lang).get("text") or "")
 
@@ -157,5 +163,11 @@ def checklist_page(
     return templates.TemplateResponse(
         request,
         "finder/checklist.html",
-        {"items": items, "lang": lang, "texts": texts, "answer_html": checklists.answer_html},
+        {
+            "items": items,
+            "lang": lang,
+            "texts": texts,
+            "answer_html": _answer_html,
+            "review_date": review_date,
+        },
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bot.handoff import service
+from bot.handoff.states import HandoffState
 from bot.responses import day_names
 from bot.web.deps import DbDep, SettingsDep
 from bot.web.handoff_deps import DomainDep, HoursDep
@@ -35,7 +36,8 @@ def start_handoff(
         presence_seconds=settings.consultant_presence_seconds,
     )
     handoff = opened.handoff
-    needs = service.ticket_needs(db, handoff) if handoff.state == "ticket_draft" else None
+    drafting = handoff.state == HandoffState.TICKET_DRAFT
+    needs = service.ticket_needs(db, handoff) if drafting else None
     return HandoffOut(
         open=True,
         state=handoff.state,
@@ -54,7 +56,7 @@ def relay(sender_id: str, body: RelayRequest, db: DbDep) -> HandoffOut:
         return HandoffOut(open=False)
     service.add_user_line(db, handoff, body.text, body.ts)
     needs = None
-    if handoff.state == "ticket_draft":
+    if handoff.state == HandoffState.TICKET_DRAFT:
         needs = service.submit_ticket_if_complete(db, handoff)
     return HandoffOut(open=True, state=handoff.state, reason=handoff.reason, needs=needs)
 
@@ -66,4 +68,4 @@ def end(sender_id: str, db: DbDep) -> HandoffOut:
     if handoff is None:
         return HandoffOut(open=False)
     service.close(db, handoff, "user_ended", notice=None)
-    return HandoffOut(open=False, state="closed")
+    return HandoffOut(open=False, state=HandoffState.CLOSED)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot import metrics
 from bot.db import Handoff
-from bot.handoff.service import OPEN_STATES
+from bot.handoff.states import OPEN_STATES
 from bot.web.deps import DbDep, SearchDep
 from bot.web.security import Internal
 

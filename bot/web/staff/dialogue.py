@@ -12,7 +12,7 @@ from bot.curation import dialogue
 from bot.curation.retrain import Retrainer
 from bot.db.curation import KbRevision
 from bot.kb.model import LANGUAGES
-from bot.web.deps import DbDep, SearchDep, SettingsDep
+from bot.web.deps import DbDep, GettextDep, SearchDep, SettingsDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -57,6 +57,7 @@ def add_example(
     user: CuratorDep,
     db: DbDep,
     settings: SettingsDep,
+    _: GettextDep,
     lang: Annotated[str, Form(max_length=8)],
     intent: Annotated[str, Form(max_length=64)],
     example: Annotated[str, Form(max_length=1000)],
@@ -65,7 +66,7 @@ def add_example(
     try:
         dialogue.add_example(settings.nlu_dir, lang, intent, example)
     except dialogue.DialogueError as exc:
-        return _back(error=str(exc))
+        return _back(error=exc.translated(_))
     db.add(
         KbRevision(
             entry_id=f"nlu:{lang}:{intent}"[:128],
@@ -74,15 +75,16 @@ def add_example(
             after=example,
         )
     )
-    return _back(message=f"Added to {intent} ({lang}). Retrain to make it live.")
+    added = _("Added to %(intent)s (%(lang)s). Retrain to make it live.")
+    return _back(message=added % {"intent": intent, "lang": lang})
 
 
 @router.post("/retrain")
-def retrain(request: Request, user: CuratorDep, search: SearchDep) -> Response:
+def retrain(request: Request, user: CuratorDep, search: SearchDep, _: GettextDep) -> Response:
     """Validate, train and load a new Rasa model in the background."""
     if not retrainer(request).start(search.kb, user.username):
-        return _back(error="a retraining is already running")
-    return _back(message="Retraining started; the bot keeps answering meanwhile.")
+        return _back(error=_("a retraining is already running"))
+    return _back(message=_("Retraining started; the bot keeps answering meanwhile."))
 
 
 @router.get("/api/status")

@@ -23,7 +23,7 @@ from bot.curation.store import (
 )
 from bot.kb.loader import AUDIENCES, MAX_ANSWER_CHARS, MIN_PHRASINGS, Problem
 from bot.kb.model import LANGUAGES
-from bot.web.deps import DbDep, DetectorDep, FormDep, SearchDep, StoreDep
+from bot.web.deps import DbDep, DetectorDep, FormDep, GettextDep, SearchDep, StoreDep
 from bot.web.schemas import MAX_TEXT, Lang
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
@@ -119,14 +119,23 @@ def new_entry(
 
 @router.get("/entries/{entry_id}", response_class=HTMLResponse)
 def edit_entry(
-    request: Request, entry_id: str, user: CuratorDep, store: StoreDep, db: DbDep, saved: str = ""
+    request: Request,
+    entry_id: str,
+    user: CuratorDep,
+    store: StoreDep,
+    db: DbDep,
+    _: GettextDep,
+    saved: str = "",
 ) -> HTMLResponse:
     """The editor: the four languages side by side."""
     files = store.read()
     raw = files.get(entry_id)
     if raw is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no entry {entry_id}")
-    notice = {"1": "Saved. The bot answers with it within seconds.", "confirmed": "Confirmed."}
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _("no entry %(id)s") % {"id": entry_id})
+    notice = {
+        "1": _("Saved. The bot answers with it within seconds."),
+        "confirmed": _("Confirmed."),
+    }
     return _editor(
         request,
         raw,

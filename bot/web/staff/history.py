@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.curation.history import revisions, view
 from bot.curation.store import EditConflict, InvalidEdit
 from bot.db.curation import KbRevision
-from bot.web.deps import DbDep, SearchDep, StoreDep
+from bot.web.deps import DbDep, GettextDep, SearchDep, StoreDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -30,16 +30,22 @@ def entry_history(request: Request, entry_id: str, user: CuratorDep, db: DbDep) 
 
 @router.post("/revisions/{revision_id}/revert")
 def revert(
-    revision_id: int, user: CuratorDep, db: DbDep, store: StoreDep, search: SearchDep
+    revision_id: int,
+    user: CuratorDep,
+    db: DbDep,
+    store: StoreDep,
+    search: SearchDep,
+    _: GettextDep,
 ) -> Response:
     """Put the entry back as it was before this change (recorded as a change of its own)."""
     revision = db.get(KbRevision, revision_id)
     if revision is None or not view(revision).revertible:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such change")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _("no such change"))
     try:
         store.revert(db, user.username, revision)
     except (InvalidEdit, EditConflict) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"cannot revert: {exc}") from exc
+        refused = _("cannot revert: %(reason)s") % {"reason": exc}
+        raise HTTPException(status.HTTP_409_CONFLICT, refused) from exc
     search.refresh_soon()
     target = f"/staff/entries/{revision.entry_id}/history"
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)

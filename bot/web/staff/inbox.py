@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bot.curation import inbox
 from bot.curation.store import EditConflict, InvalidEdit
 from bot.kb.model import LANGUAGES
-from bot.web.deps import DbDep, SearchDep, StoreDep
+from bot.web.deps import DbDep, GettextDep, SearchDep, StoreDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -47,6 +47,7 @@ def inbox_page(
 def add_phrasing(
     user: CuratorDep,
     db: DbDep,
+    _: GettextDep,
     store: StoreDep,
     search: SearchDep,
     key: Annotated[str, Form(max_length=64)],
@@ -56,7 +57,7 @@ def add_phrasing(
     """Add the message as a phrasing of the chosen entry, in the message's language."""
     found = inbox.message_text(db, key)
     if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such message")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _("no such message"))
     text, message_lang = found
     lang = lang or (message_lang if message_lang in LANGUAGES else "en")
     try:

@@ -19,7 +19,7 @@ from bot.curation.store import (
     changes_to_json,
 )
 from bot.kb.loader import Problem
-from bot.web.deps import DbDep, SearchDep, StoreDep
+from bot.web.deps import DbDep, GettextDep, SearchDep, StoreDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -73,14 +73,20 @@ def _preview(
 
 @router.post("/preview", response_class=HTMLResponse)
 def preview_import(
-    request: Request, user: CuratorDep, store: StoreDep, db: DbDep, files: list[UploadFile]
+    request: Request,
+    user: CuratorDep,
+    store: StoreDep,
+    db: DbDep,
+    _: GettextDep,
+    files: list[UploadFile],
 ) -> HTMLResponse:
     """What the uploaded files would change; nothing is written yet."""
     uploads = []
     for upload in files:
         data = upload.file.read(MAX_UPLOAD + 1)
         if len(data) > MAX_UPLOAD:
-            return _preview(request, [], [], f"{upload.filename} is larger than 10 MB")
+            too_large = _("%(name)s is larger than 10 MB") % {"name": upload.filename}
+            return _preview(request, [], [], too_large)
         uploads.append((upload.filename or "upload", data))
     current = store.read()
     try:
@@ -91,7 +97,7 @@ def preview_import(
             for name, data in uploads:
                 changes += transfer.changes_from_rows(current, transfer.read_sheet(name, data))
     except transfer.TransferError as exc:
-        return _preview(request, [], [], str(exc))
+        return _preview(request, [], [], exc.translated(_))
     try:
         store.apply(db, user.username, changes, True)
     except InvalidEdit as exc:

@@ -19,7 +19,7 @@ from bot.auth.manage import (
     set_languages,
 )
 from bot.kb.model import LANGUAGES
-from bot.web.deps import DbDep
+from bot.web.deps import DbDep, GettextDep
 from bot.web.security import AdminDep, HashingSlot
 from bot.web.staff.common import render
 
@@ -55,6 +55,7 @@ def users_page(
 def create(
     admin: AdminDep,
     db: DbDep,
+    _: GettextDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     role: Annotated[str, Form(max_length=16)],
@@ -64,30 +65,37 @@ def create(
     try:
         create_user(db, username, password, role, ",".join(languages or LANGUAGES))
     except AccountError as exc:
-        return _back(error=str(exc))
-    return _back(message=f"Account {username} created.")
+        return _back(error=exc.translated(_))
+    return _back(message=_("Account %(username)s created.") % {"username": username})
 
 
 @router.post("/{user_id}/active")
-def activate(user_id: int, admin: AdminDep, db: DbDep, active: Annotated[bool, Form()]) -> Response:
+def activate(
+    user_id: int, admin: AdminDep, db: DbDep, _: GettextDep, active: Annotated[bool, Form()]
+) -> Response:
     """Deactivate or reactivate an account."""
     try:
         user = set_active(db, admin, user_id, active)
     except AccountError as exc:
-        return _back(error=str(exc))
-    return _back(message=f"{user.username} is now {'active' if active else 'deactivated'}.")
+        return _back(error=exc.translated(_))
+    done = _("%(username)s is now active.") if active else _("%(username)s is now deactivated.")
+    return _back(message=done % {"username": user.username})
 
 
 @router.post("/{user_id}/password", dependencies=[HashingSlot])
 def password(
-    user_id: int, admin: AdminDep, db: DbDep, password: Annotated[str, Form(max_length=256)]
+    user_id: int,
+    admin: AdminDep,
+    db: DbDep,
+    _: GettextDep,
+    password: Annotated[str, Form(max_length=256)],
 ) -> Response:
     """Set a new password (the account is logged out everywhere)."""
     try:
         user = reset_password(db, user_id, password)
     except AccountError as exc:
-        return _back(error=str(exc))
-    return _back(message=f"Password of {user.username} reset.")
+        return _back(error=exc.translated(_))
+    return _back(message=_("Password of %(username)s reset.") % {"username": user.username})
 
 
 @router.post("/{user_id}/languages")
@@ -95,14 +103,16 @@ def languages(
     user_id: int,
     admin: AdminDep,
     db: DbDep,
+    _: GettextDep,
     languages: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Set the languages a consultant works in."""
     try:
         user = set_languages(db, user_id, languages or [])
     except AccountError as exc:
-        return _back(error=str(exc))
-    return _back(message=f"Languages of {user.username}: {user.languages}.")
+        return _back(error=exc.translated(_))
+    done = _("Languages of %(username)s: %(languages)s.")
+    return _back(message=done % {"username": user.username, "languages": user.languages})
 
 
 @router.post("/{user_id}/display-name")
@@ -110,11 +120,13 @@ def display_name(
     user_id: int,
     admin: AdminDep,
     db: DbDep,
+    _: GettextDep,
     display_name: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
     """Set the name users see on a consultant's messages."""
     try:
         user = set_display_name(db, user_id, display_name)
     except AccountError as exc:
-        return _back(error=str(exc))
-    return _back(message=f"Display name of {user.username}: {user.display_name or '-'}.")
+        return _back(error=exc.translated(_))
+    done = _("Display name of %(username)s: %(name)s.")
+    return _back(message=done % {"username": user.username, "name": user.display_name or "-"})

@@ -155,7 +155,7 @@
       renderList("mine", data.mine);
       renderList("tickets", data.tickets);
       renderConversation(data.conversation, data.me);
-      document.body.dataset.ready = "true"; // the first poll also marked us online
+      document.body.dataset.ready = "true";
     } catch (error) {
       state.failed = true;
       say(_("Connection problem: %(error)s. Retrying…", { error: error.message }));

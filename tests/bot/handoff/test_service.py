@@ -155,3 +155,21 @@ def test_a_user_line_from_rasa_is_copied_once(database):
         handoff = db.get(Handoff, handoff.id)
         assert service.add_user_line(db, handoff, "Halo?", ts=1_790_000_100.5)
         assert not service.add_user_line(db, handoff, "Halo?", ts=1_790_000_100.5)
+
+
+def test_a_poll_keeps_an_online_consultant_online_but_never_brings_one_online(database):
+    with database.session() as db:
+        user = create_user(db, f"c-{uuid.uuid4().hex[:8]}", "x" * 12, "consultant", "pl")
+        assert not service.keep_presence(db, user, 30, now=MONDAY_NOON)  # never said available
+        assert db.get(ConsultantPresence, user.id) is None
+        assert service.set_presence(db, user, True, now=MONDAY_NOON)
+        later = MONDAY_NOON + timedelta(seconds=25)
+        assert service.keep_presence(db, user, 30, now=later)  # polled in time: still online
+        assert service.keep_presence(db, user, 30, now=later + timedelta(seconds=25))
+        gone = later + timedelta(seconds=25 + 31)  # the console stopped polling meanwhile
+        assert not service.keep_presence(db, user, 30, now=gone)
+        others = service.consultants_online(db, "pl", gone, 30)  # PostgreSQL keeps earlier ones
+        assert service.set_presence(db, user, True, now=gone)  # back only by saying so
+        assert service.consultants_online(db, "pl", gone, 30) == others + 1
+        service.set_presence(db, user, False, now=gone)
+        assert not service.keep_presence(db, user, 30, now=gone)

@@ -32,6 +32,24 @@ def _start(client, lang="uk"):
     return sender, client.post("/api/handoffs", json=body).json()
 
 
+def _online(client) -> dict[str, str]:
+    """Say the consultant is available, as the console's checkbox does; the CSRF header."""
+    headers = {"X-CSRF-Token": csrf_of(client.get("/consultant/").text)}
+    response = client.post("/consultant/api/presence", json={"available": True}, headers=headers)
+    assert response.json() == {"available": True}
+    return headers
+
+
+def test_reading_the_console_does_not_bring_a_consultant_online(staff_app, login):
+    client = login("consultant")  # speaks uk and ru; nobody else is online
+    state = client.get("/consultant/api/state").json()
+    assert state["me"]["available"] is False
+    assert _start(client, "uk")[1]["state"] == "ticket_draft"
+    _online(client)
+    assert client.get("/consultant/api/state").json()["me"]["available"] is True
+    assert _start(client, "uk")[1]["state"] == "queued"
+
+
 def test_console_needs_a_consultant_login(staff_app, login):
     page = staff_app.get("/consultant/", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
@@ -42,9 +60,7 @@ def test_console_needs_a_consultant_login(staff_app, login):
 
 def test_queue_claim_reply_and_hand_back(staff_app, login):
     client = login("consultant")
-    page = client.get("/consultant/")
-    headers = {"X-CSRF-Token": csrf_of(page.text)}
-    client.get("/consultant/api/state")  # the open console marks the consultant present
+    headers = _online(client)
     sender, started = _start(client, "uk")
     assert started["state"] == "queued"
     state = client.get("/consultant/api/state").json()
@@ -55,6 +71,9 @@ def test_queue_claim_reply_and_hand_back(staff_app, login):
     assert client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers).is_success
     again = client.post(f"/consultant/api/conversations/{hid}/claim", headers=headers)
     assert again.status_code == 409 and "already taken" in again.json()["detail"]
+    polish = {**headers, "Accept-Language": "pl"}  # a refusal in the console's language
+    again = client.post(f"/consultant/api/conversations/{hid}/claim", headers=polish)
+    assert again.json()["detail"] == "rozmowę przejął już consultant"
     sent = client.post(
         f"/consultant/api/conversations/{hid}/messages",
         json={"text": "<b>Вітаю!</b>"},
@@ -82,10 +101,10 @@ def test_queue_claim_reply_and_hand_back(staff_app, login):
 
 def test_language_filter_hides_other_languages_unless_asked(staff_app, login):
     client = login("consultant")  # speaks uk and ru
-    client.get("/consultant/api/state")
+    _online(client)
     _start(client, "uk")
     login("admin")  # present too, speaks Polish, so a Polish conversation is queued
-    staff_app.get("/consultant/api/state")
+    _online(staff_app)
     _start(staff_app, "pl")
     login("consultant")
     mine = staff_app.get("/consultant/api/state").json()["queue"]
@@ -109,8 +128,7 @@ class RefusingRasa(RecordingRasa):
 
 def test_a_conversation_rasa_refuses_does_not_hold_up_the_others(staff_app, login):
     client = login("consultant")
-    headers = {"X-CSRF-Token": csrf_of(client.get("/consultant/").text)}
-    client.get("/consultant/api/state")
+    headers = _online(client)
     senders = [_start(client, "uk")[0], _start(client, "ru")[0]]
     for handoff in client.get("/consultant/api/state").json()["queue"]:
         client.post(f"/consultant/api/conversations/{handoff['id']}/claim", headers=headers)
@@ -133,8 +151,7 @@ class RememberingRasa(RecordingRasa):
 
 def test_a_line_rasa_already_took_is_not_sent_again(staff_app, login):
     client = login("consultant")
-    headers = {"X-CSRF-Token": csrf_of(client.get("/consultant/").text)}
-    client.get("/consultant/api/state")
+    headers = _online(client)
     _start(client, "uk")
     [handoff] = [h for h in client.get("/consultant/api/state").json()["queue"] if h["id"]]
     client.post(f"/consultant/api/conversations/{handoff['id']}/claim", headers=headers)

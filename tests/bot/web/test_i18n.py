@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -173,3 +174,69 @@ def test_numbers_follow_the_console_language(staff_app: TestClient) -> None:
     polish = client.get("/staff/dashboard").text
     assert "Statystyki" in polish and re.search(r"0,0\s%", polish)
     assert re.search(r"0\.0\s%", client.get("/staff/dashboard?lang=en").text)
+
+
+ROUTE_TEXT_MODULES = [
+    *sorted((ROOT / "bot" / "web" / "staff").glob("*.py")),
+    ROOT / "bot" / "web" / "routers" / "auth.py",
+    ROOT / "bot" / "web" / "routers" / "consultant.py",
+    ROOT / "bot" / "auth" / "accounts.py",
+    ROOT / "bot" / "auth" / "manage.py",
+    ROOT / "bot" / "curation" / "dialogue.py",
+    ROOT / "bot" / "curation" / "transfer.py",
+    ROOT / "bot" / "handoff" / "service.py",
+    ROOT / "bot" / "handoff" / "mailer.py",
+]
+"""The code that builds the texts the consoles show: notices, refusals, errors."""
+CONSOLE_TEXT_SINKS = {
+    "HTTPException", "_back", "_preview", "render",
+    "AccountError", "DialogueError", "TransferError", "HandoffError", "MailError",
+}  # fmt: skip
+"""Where a text goes to a console page: anything prose passed to these is translated."""
+
+
+def _untranslated(node: ast.expr) -> bool:
+    """A literal sentence (or f-string) not wrapped in `_()` or `N_()`."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):  # "..." % values
+        return _untranslated(node.left)
+    if isinstance(node, ast.Dict):
+        return any(_untranslated(value) for value in node.values)
+    # A code such as "not_found" has no space; a sentence does.
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value
+
+
+def _callee(call: ast.Call) -> str:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return call.func.attr if isinstance(call.func, ast.Attribute) else ""
+
+
+@pytest.mark.parametrize("module", ROUTE_TEXT_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_texts_built_in_code_for_the_consoles_are_translated(module: Path) -> None:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    found = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or _callee(call) not in CONSOLE_TEXT_SINKS:
+            continue
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if _untranslated(arg):
+                found.append(f"{module.name}:{arg.lineno}: {ast.unparse(arg)}")
+    assert not found, f"wrap these in _() (routes) or N_() (refusals): {found}"
+
+
+def test_a_refusal_is_shown_in_the_console_language(staff_app: TestClient, login) -> None:
+    client = login("admin")
+    page = client.get("/staff/users?lang=pl")
+    data = {
+        "username": "nowy",
+        "password": "short",
+        "role": "curator",
+        "csrf_token": csrf_of(page.text),
+    }
+    refused = client.post("/staff/users", data=data)
+    assert "hasło musi mieć co najmniej 12 znaków" in refused.text
+    data["password"] = "a much longer passphrase"
+    created = client.post("/staff/users", data=data)
+    assert "Utworzono konto nowy." in created.text
