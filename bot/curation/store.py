@@ -28,6 +28,7 @@ from bot.kb.glossary import load_glossary
 from bot.kb.loader import Problem, validate_docs
 from bot.kb.model import LANGUAGES
 from bot.kb.writer import dump_area, write_atomically
+from bot.translatable import N_, TranslatableError
 
 RawEntry = dict[str, Any]
 """An entry as `yaml.safe_load` reads it from its file (plain dicts, lists and a date)."""
@@ -36,16 +37,22 @@ AREA_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != "pl")
 
 
-class InvalidEdit(Exception):
-    """The change would make the knowledge base invalid; nothing was saved."""
+class InvalidEdit(TranslatableError):
+    """The change would make the knowledge base invalid; nothing was saved.
+
+    Its problems are the validator's (`faq validate`), which are written in English.
+    """
 
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
 
 
-class EditConflict(Exception):
+class EditConflict(TranslatableError):
     """The entry changed since the curator opened it; nothing was saved."""
+
+
+CHANGED_MEANWHILE = N_("%(id)s was changed meanwhile; reload it")
 
 
 def fingerprint(raw: RawEntry | None) -> str:
@@ -150,7 +157,7 @@ class KbStore:
             for change in changes:
                 current = files.get(change.entry_id)
                 if fingerprint(current) != fingerprint(change.before):
-                    raise EditConflict(f"{change.entry_id} was changed meanwhile; reload it")
+                    raise EditConflict(CHANGED_MEANWHILE, id=change.entry_id)
                 found = files.find(change.entry_id)
                 if found:
                     touched.add(found[0])
@@ -201,7 +208,7 @@ class KbStore:
         entry_id = str(after.get("id", ""))
         before = self.get(entry_id)
         if fingerprint(before) != expected:
-            raise EditConflict(f"{entry_id} was changed meanwhile; reload it")
+            raise EditConflict(CHANGED_MEANWHILE, id=entry_id)
         if before is None:
             action = "create"
         return self.apply(db, username, [Change(entry_id, before, after, action)])[0]
@@ -217,7 +224,7 @@ class KbStore:
         """
         before = self.get(entry_id)
         if before is None or lang not in LANGUAGES:
-            raise EditConflict(f"no entry {entry_id} in {lang}")
+            raise EditConflict(N_("no entry %(id)s in %(lang)s"), id=entry_id, lang=lang)
         block = dict(before.get(lang) or {})
         block["phrasings"] = [*(block.get("phrasings") or []), " ".join(phrasing.split())]
         after = {**before, lang: block}
@@ -228,7 +235,7 @@ class KbStore:
         files = self.read()
         before = files.get(entry_id)
         if before is None:
-            raise EditConflict(f"no entry {entry_id}")
+            raise EditConflict(N_("no entry %(id)s"), id=entry_id)
         changes = [Change(entry_id, before, None, "retire")]
         for raw in files.entries():
             if entry_id in (raw.get("related") or []):
@@ -266,7 +273,7 @@ def changes_from_json(store: KbStore, text: str) -> list[Change]:
     for item in json.loads(text):
         current = files.get(item["id"])
         if fingerprint(current) != item["before"]:
-            raise EditConflict(f"{item['id']} changed since the preview; import again")
+            raise EditConflict(N_("%(id)s changed since the preview; import again"), id=item["id"])
         changes.append(Change(item["id"], current, from_json(item["after"]), "import"))
     return changes
 

@@ -21,7 +21,7 @@ from bot.auth import session_user
 from bot.auth.accounts import HASHING_SLOTS
 from bot.db.models import StaffSession, User
 from bot.web.deps import DbDep, SettingsDep
-from bot.web.i18n import asked_locale
+from bot.web.i18n import asked_locale, gettext_for
 
 SESSION_COOKIE = "faq_session"
 LOGIN_CSRF_COOKIE = "faq_login_csrf"
@@ -158,7 +158,8 @@ async def check_csrf(request: Request, session: SessionDep) -> None:
         return
     sent = request.headers.get("x-csrf-token") or await _form_token(request)
     if not sent or not same_secret(sent, session.csrf_token):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or invalid CSRF token")
+        _ = gettext_for(request)
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _("missing or invalid CSRF token"))
 
 
 def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:

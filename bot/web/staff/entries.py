@@ -154,6 +154,7 @@ def save_entry(
     db: DbDep,
     search: SearchDep,
     form: FormDep,
+    _: GettextDep,
 ) -> Response:
     """Create or update an entry; an invalid one is shown again with the problems."""
     audience = [str(a) for a in form.getlist("audience")]
@@ -178,7 +179,7 @@ def save_entry(
             raw,
             base=base,
             flags=[],
-            problems=[Problem("", 0, "", str(exc))],
+            problems=[Problem("", 0, "", exc.translated(_))],
             areas=areas,
             code=status.HTTP_409_CONFLICT,
         )
@@ -188,13 +189,18 @@ def save_entry(
 
 @router.post("/entries/{entry_id}/retire")
 def retire_entry(
-    entry_id: str, user: CuratorDep, store: StoreDep, db: DbDep, search: SearchDep
+    entry_id: str,
+    user: CuratorDep,
+    store: StoreDep,
+    db: DbDep,
+    search: SearchDep,
+    _: GettextDep,
 ) -> Response:
     """Remove the entry from the knowledge base (the history keeps it; revert restores it)."""
     try:
         store.retire(db, user.username, entry_id)
     except (InvalidEdit, EditConflict) as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
+        raise HTTPException(status.HTTP_409_CONFLICT, exc.translated(_)) from exc
     search.refresh_soon()
     return RedirectResponse(f"/staff/entries/{entry_id}/history", status.HTTP_303_SEE_OTHER)
 

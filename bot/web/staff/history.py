@@ -44,7 +44,7 @@ def revert(
     try:
         store.revert(db, user.username, revision)
     except (InvalidEdit, EditConflict) as exc:
-        refused = _("cannot revert: %(reason)s") % {"reason": exc}
+        refused = _("cannot revert: %(reason)s") % {"reason": exc.translated(_)}
         raise HTTPException(status.HTTP_409_CONFLICT, refused) from exc
     search.refresh_soon()
     target = f"/staff/entries/{revision.entry_id}/history"

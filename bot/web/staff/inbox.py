@@ -63,7 +63,7 @@ def add_phrasing(
     try:
         store.add_phrasing(db, user.username, entry_id, lang, text)
     except (InvalidEdit, EditConflict) as exc:
-        query = urlencode({"error": str(exc)[:500]})
+        query = urlencode({"error": exc.translated(_)[:500]})
         return RedirectResponse(f"/staff/inbox?{query}", status.HTTP_303_SEE_OTHER)
     inbox.mark(db, [key], "phrasing", user.username)
     search.refresh_soon()

@@ -111,6 +111,7 @@ def apply_import(
     store: StoreDep,
     db: DbDep,
     search: SearchDep,
+    _: GettextDep,
     payload: Annotated[str, Form(max_length=20 * 1024 * 1024)],
 ) -> Response:
     """Apply exactly the changes the preview showed."""
@@ -118,7 +119,7 @@ def apply_import(
         changes = changes_from_json(store, payload)
         store.apply(db, user.username, changes)
     except (InvalidEdit, EditConflict) as exc:
-        query = urlencode({"error": str(exc)[:500]})
+        query = urlencode({"error": exc.translated(_)[:500]})
         return RedirectResponse(f"/staff/transfer?{query}", status.HTTP_303_SEE_OTHER)
     search.refresh_soon()
     return RedirectResponse("/staff/history", status.HTTP_303_SEE_OTHER)

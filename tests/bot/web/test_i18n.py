@@ -184,6 +184,7 @@ ROUTE_TEXT_MODULES = [
     ROOT / "bot" / "auth" / "manage.py",
     ROOT / "bot" / "curation" / "dialogue.py",
     ROOT / "bot" / "curation" / "transfer.py",
+    ROOT / "bot" / "curation" / "store.py",
     ROOT / "bot" / "handoff" / "service.py",
     ROOT / "bot" / "handoff" / "mailer.py",
 ]
@@ -191,18 +192,24 @@ ROUTE_TEXT_MODULES = [
 CONSOLE_TEXT_SINKS = {
     "HTTPException", "_back", "_preview", "render",
     "AccountError", "DialogueError", "TransferError", "HandoffError", "MailError",
+    "EditConflict", "urlencode",
 }  # fmt: skip
 """Where a text goes to a console page: anything prose passed to these is translated."""
 
 
-def _untranslated(node: ast.expr) -> bool:
-    """A literal sentence (or f-string) not wrapped in `_()` or `N_()`."""
+def _untranslated(node: ast.expr, parameter: bool = False) -> bool:
+    """A literal sentence (or f-string) not wrapped in `_()` or `N_()`; or, shown as the text
+    itself (not a `parameter` of a translated one), an exception's English `str()`."""
     if isinstance(node, ast.JoinedStr):
         return True
     if isinstance(node, ast.BinOp):  # "..." % values
         return _untranslated(node.left)
     if isinstance(node, ast.Dict):
-        return any(_untranslated(value) for value in node.values)
+        return any(_untranslated(value) for value in node.values if value is not None)
+    if isinstance(node, ast.Subscript):  # str(exc)[:500]
+        return _untranslated(node.value, parameter)
+    if isinstance(node, ast.Call) and _callee(node) == "str":
+        return not parameter  # show a refusal's `translated(_)` instead
     # A code such as "not_found" has no space; a sentence does.
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and " " in node.value
 
@@ -220,8 +227,10 @@ def test_texts_built_in_code_for_the_consoles_are_translated(module: Path) -> No
     for call in ast.walk(tree):
         if not isinstance(call, ast.Call) or _callee(call) not in CONSOLE_TEXT_SINKS:
             continue
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
-            if _untranslated(arg):
+        arguments = [(arg, False) for arg in call.args]
+        arguments += [(keyword.value, True) for keyword in call.keywords]
+        for arg, parameter in arguments:
+            if _untranslated(arg, parameter):
                 found.append(f"{module.name}:{arg.lineno}: {ast.unparse(arg)}")
     assert not found, f"wrap these in _() (routes) or N_() (refusals): {found}"
 
@@ -240,3 +249,13 @@ def test_a_refusal_is_shown_in_the_console_language(staff_app: TestClient, login
     data["password"] = "a much longer passphrase"
     created = client.post("/staff/users", data=data)
     assert "Utworzono konto nowy." in created.text
+
+
+def test_a_missing_csrf_token_is_refused_in_the_console_language(
+    staff_app: TestClient, login
+) -> None:
+    client = login("admin")
+    client.get("/staff/users?lang=pl")  # the choice is remembered
+    refused = client.post("/staff/users", data={"username": "x", "role": "curator"})
+    assert refused.status_code == 403
+    assert "brak lub nieprawidłowy token CSRF" in refused.text
