@@ -23,6 +23,7 @@ from actions.handoff import offer_handoff, start_handoff
 from actions.kb import answer
 from actions.responses import utter_in
 from actions.webapp import WebAppError, get_webapp
+from bot.payloads import FINDER_INTENT
 from bot.responses import review_date
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class ActionFinder(TracedAction):
             "lang": lang,
             "answers": list(tracker.get_slot("finder_answers") or []),
         }
-        if intent == "start_finder":
+        if intent == FINDER_INTENT:
             body["start"] = True
         elif intent == "finder_answer":
             body["choice"] = entity_value(tracker, "finder_choice") or ""
@@ -110,7 +111,7 @@ class ActionFinder(TracedAction):
             answered = await answer(dispatcher, tracker, domain, lang)
             utter_in(dispatcher, domain, "utter_finder_resume_offer", lang)
             return [*answered, *off]
-        if intent == "start_finder":
+        if intent == FINDER_INTENT:
             utter_in(dispatcher, domain, "utter_finder_intro", lang)
         events: list[EventType] = [SlotSet("finder_answers", step["answers"])]
         if step["question"] is not None:

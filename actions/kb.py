@@ -30,7 +30,7 @@ from actions.turn import (
 )
 from actions.webapp import WebAppError, get_webapp
 from bot.handoff.states import HandoffState
-from bot.payloads import CHOOSE_ENTRY, entry_choice
+from bot.payloads import CHOOSE_ENTRY, NONE_OF_THESE, entry_choice
 from bot.responses import fill, review_date, variation_for
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,6 @@ def send_answer(
         SlotSet("misses", 0.0),
         SlotSet("handoff_state", None),
     ]
-
-
-NONE_OF_THESE = "none_of_these"
-"""The intent of a clarification's "none of these" button."""
 
 
 def clarify(

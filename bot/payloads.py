@@ -11,8 +11,11 @@ import json
 
 CHOOSE_ENTRY = "choose_entry"
 """The intent of a button asking for one entry, named in its `kb_entry` entity."""
-START_FINDER = "/start_finder"
-"""Starts the guided permit finder (intent `start_finder`)."""
+NONE_OF_THESE = "none_of_these"
+"""The intent of a clarification's "none of these" button."""
+FINDER_INTENT = "start_finder"
+START_FINDER = f"/{FINDER_INTENT}"
+"""Starts the guided permit finder."""
 
 
 def entry_choice(entry_id: str) -> str:

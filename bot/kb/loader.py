@@ -23,7 +23,6 @@ from bot.safe_yaml import SafeLoader
 MIN_PHRASINGS = 6
 MAX_ANSWER_CHARS = 900
 AUDIENCES = frozenset({"foreigner", "employer", "representative"})
-"""Files of the folder that are not areas of entries."""
 
 _ID_RE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _ENTRY_KEYS = frozenset(

@@ -9,6 +9,8 @@ from datetime import date
 
 LANGUAGES: tuple[str, ...] = ("pl", "en", "uk", "ru")
 """Languages every entry is written in, in the order the consoles show them."""
+OTHER_OFFICES_AREAS = frozenset({"redirect", "nearmiss"})
+"""Areas of entries that send the user to another institution, not answers of this office."""
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from bot.inbound import MAX_MESSAGE_CHARS
 from bot.web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 templates = Jinja2Templates(directory=TEMPLATES, context_processors=[i18n.template_context])
 i18n.install(templates.env)
+# A question typed into a console (the preview) has the same limit as a user's message.
+templates.env.globals["max_message_chars"] = MAX_MESSAGE_CHARS

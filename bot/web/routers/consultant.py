@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from bot.responses import variation_for
 from bot.web.deps import DbDep, GettextDep, SearchDep, SettingsDep
 from bot.web.handoff_deps import DomainDep, HoursDep, PumpDep
 from bot.web.schemas import (
+    MAX_TEXT,
     ConsoleState,
     ConsultantMe,
     ConversationOut,
@@ -215,10 +216,15 @@ def hand_back(
 
 
 @router.get("/api/answers", response_model=list[InsertableAnswer])
-def answers(q: str, lang: Lang, _user: ConsultantDep, search: SearchDep) -> list[InsertableAnswer]:
+def answers(
+    q: Annotated[str, Query(max_length=MAX_TEXT)],
+    lang: Lang,
+    _user: ConsultantDep,
+    search: SearchDep,
+) -> list[InsertableAnswer]:
     """Knowledge-base answers for a search, in the conversation's language, to insert."""
     snapshot = search.snapshot
-    result = snapshot.searcher.search(q[:1000])
+    result = snapshot.searcher.search(q)
     found = []
     for candidate in result.candidates[:5]:
         entry = snapshot.kb.get(candidate.id)

@@ -17,7 +17,7 @@ from bot.markup import page_html
 from bot.responses import review_date, variation_for
 from bot.web.deps import DbDep, SearchDep, SettingsDep
 from bot.web.routers.search import entry_out
-from bot.web.schemas import EntryOut, Lang
+from bot.web.schemas import MAX_TEXT, EntryOut, Lang
 from bot.web.security import Internal
 from bot.web.templating import templates
 
@@ -41,7 +41,7 @@ class StepRequest(BaseModel):
     """Begin again from the first question."""
     choice: str | None = Field(default=None, max_length=130)
     """A button's `<question id>:<option id>`."""
-    text: str | None = Field(default=None, max_length=1000)
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
     """A typed answer to the current question."""
 
 

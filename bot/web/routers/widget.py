@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from bot.curation.dashboard import most_asked
 from bot.db import Database
+from bot.kb.model import OTHER_OFFICES_AREAS
 from bot.payloads import START_FINDER, entry_choice
 from bot.web.deps import DatabaseDep, SearchDep, SettingsDep
 from bot.web.schemas import Lang, TopicOut, TopicsOut
@@ -39,12 +40,14 @@ class MostAsked:
 
     def ids(self, database: Database) -> list[str]:
         with self._lock:
-            if time.monotonic() - self._counted >= self._ttl:
-                # More than shown: some may have been retired since they were asked.
-                with database.session() as db:
-                    self._ids = most_asked(db, PERIOD_DAYS, 3 * TOPICS)
+            stale = time.monotonic() - self._counted >= self._ttl
+            if stale:  # one request counts; the others serve the last count meanwhile
                 self._counted = time.monotonic()
-            return list(self._ids)
+        if stale:
+            # More than shown: some may have been retired or be another office's since.
+            with database.session() as db:
+                self._ids = most_asked(db, PERIOD_DAYS, 3 * TOPICS)
+        return list(self._ids)
 
 
 async def get_most_asked(request: Request) -> MostAsked:
@@ -66,7 +69,11 @@ def topics(
     """The most asked entries, topped up with the curated defaults while traffic is thin."""
     kb = search.kb
     wanted = dict.fromkeys(counted.ids(database) + settings.widget_topic_ids)
-    entries = [entry for i in wanted if (entry := kb.get(i)) is not None][:TOPICS]
+    entries = [
+        entry
+        for i in wanted
+        if (entry := kb.get(i)) is not None and entry.area not in OTHER_OFFICES_AREAS
+    ][:TOPICS]
     response.headers["access-control-allow-origin"] = "*"
     response.headers["cache-control"] = f"public, max-age={int(CACHE_SECONDS)}"
     return TopicsOut(

@@ -13,6 +13,7 @@ from bot.curation.retrain import Retrainer
 from bot.db.curation import KbRevision
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep, GettextDep, SearchDep, SettingsDep
+from bot.web.schemas import MAX_TEXT
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -60,7 +61,7 @@ def add_example(
     _: GettextDep,
     lang: Annotated[str, Form(max_length=8)],
     intent: Annotated[str, Form(max_length=64)],
-    example: Annotated[str, Form(max_length=1000)],
+    example: Annotated[str, Form(max_length=MAX_TEXT)],
 ) -> Response:
     """Add one example to an intent (recorded in the history; live after retraining)."""
     try:

@@ -61,6 +61,7 @@ def test_the_most_answered_entries_come_first_then_the_curated_ones(client):
     _asked(client, "card.loss", 5, decision="clarify")  # not answered: not counted
     _asked(client, "proc.appeal", 9, days_ago=40)  # too long ago
     _asked(client, "retired.entry", 9)  # no longer in the knowledge base
+    _asked(client, "redirect.driving_licence", 9)  # another office's: not suggested here
     body = client.get("/api/widget/topics", params={"lang": "en"}).json()
     defaults = client.app.state.settings.widget_topic_ids
     assert [t["id"] for t in body["topics"]] == ["office.contact", "card.loss", *defaults][:TOPICS]
