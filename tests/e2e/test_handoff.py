@@ -41,6 +41,8 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     user = user_context.new_page()
     user.goto(f"{web}/")
     open_panel(user)
+    send(user, "Ile kosztuje karta pobytu?")  # the bot answers first: the transcript shows it
+    wait_for_bot_text(user, first_words(domain, "utter_ask_helpful", "pl"))
     send(user, "Chcę porozmawiać z konsultantem")
     wait_for_bot_text(user, handoff_replies(domain, "pl")["queued"])
 
