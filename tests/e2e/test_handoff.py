@@ -78,7 +78,13 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     console.click("#handback")
     wait_for_bot_text(user, first_words(domain, "utter_handoff_returned", "pl"))
     send(user, "Ile kosztuje karta pobytu?")
-    wait_for_bot_text(user, response_text(domain, "utter_ask_helpful", "pl"))
+    # The bot answers again: a second "did this help?" after the one before the handoff.
+    user.wait_for_function(
+        """text => [...document.querySelectorAll('#infoopt-chat-log .ic-msg.ic-bot')]
+            .filter(m => m.innerText.includes(text)).length >= 2""",
+        arg=response_text(domain, "utter_ask_helpful", "pl"),
+        timeout=30_000,
+    )
     console_context.close()
     user_context.close()
 
