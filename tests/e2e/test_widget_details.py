@@ -123,6 +123,22 @@ def test_opening_greets_with_the_most_asked_topics_and_the_finder(
     assert 0 <= top < log_height - 40
 
 
+def test_a_clarification_offers_none_of_these_and_did_you_mean(domain: Any, phone: Any) -> None:
+    open_panel(phone)
+    phone.wait_for_selector(".ic-quick-reply")  # the greeting's topics
+    send(phone, "praca w Polsce")  # one candidate: asked as "Did you mean …?"
+    did_you_mean = response_text(domain, "utter_did_you_mean", "pl").split("{")[0]
+    wait_for_bot_text(phone, did_you_mean)
+    replies = phone.locator(".ic-quick-reply")
+    assert replies.all_inner_texts() == ["Tak", "Nie"]
+    replies.filter(has_text="Nie").click()  # "none of these"
+    wait_for_bot_text(phone, first_paragraph(response_text(domain, "utter_rephrase", "pl")))
+    # The rephrase hint comes with the consultant offer (the first miss of a streak).
+    offer = response_text(domain, "utter_offer_handoff", "pl").splitlines()[0]
+    wait_for_bot_text(phone, offer)
+    assert axe_violations(phone) == []
+
+
 def test_each_message_keeps_its_language_and_the_menu_follows_the_reply(
     stack: Any, phone: Any
 ) -> None:
