@@ -75,15 +75,9 @@ on the others the name is written into the text (response `utter_consultant_says
 def consultant_text(
     line: HandoffMessage, handoff: Handoff, domain: dict[str, Any], name: str
 ) -> str:
-    """What the user's channel shows of a consultant's line written by `name`.
-
-    Without a display name the line is signed with the service's name, so that a user of a
-    text-only channel still tells a person's message from the bot's.
-    """
-    if handoff.channel in NAME_BESIDE_TEXT:
+    """What the user's channel shows of a consultant's line written by `name`."""
+    if not name or handoff.channel in NAME_BESIDE_TEXT:
         return line.text
-    if not name:
-        name = str(variation_for(domain, "utter_consultant_unnamed", handoff.lang).get("text"))
     text = str(variation_for(domain, "utter_consultant_says", handoff.lang).get("text") or "")
     return fill(text, {"name": name, "message": line.text})
 
