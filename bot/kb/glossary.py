@@ -16,6 +16,9 @@ import yaml
 
 from bot.kb.files import GLOSSARY_FILE, read_yaml
 from bot.kb.model import LANGUAGES
+from bot.translatable import N_, Translatable
+
+CONTRADICTS = N_("`%(found)s` contradicts the glossary: `%(term)s` is `%(preferred)s` in %(lang)s")
 
 
 class GlossaryError(ValueError):
@@ -38,7 +41,7 @@ def _pattern(form: str) -> re.Pattern[str]:
 class Glossary:
     terms: tuple[Term, ...] = ()
 
-    def conflicts(self, lang: str, text: str) -> list[str]:
+    def conflicts(self, lang: str, text: str) -> list[Translatable]:
         """One message per avoided form found in `text` (written in `lang`)."""
         found = []
         for term in self.terms:
@@ -46,10 +49,8 @@ class Glossary:
                 match = _pattern(form).search(text)
                 if match:
                     preferred = term.renderings.get(lang, term.pl)
-                    found.append(
-                        f"`{match.group(0)}` contradicts the glossary: "
-                        f"`{term.pl}` is `{preferred}` in {lang}"
-                    )
+                    params = {"found": match.group(0), "term": term.pl, "preferred": preferred}
+                    found.append(Translatable(CONTRADICTS, {**params, "lang": lang}))
         return found
 
 
