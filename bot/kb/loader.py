@@ -373,10 +373,12 @@ def validate(kb_dir: Path, today: date | None = None) -> tuple[KnowledgeBase, li
     try:
         collector.glossary = load_glossary(kb_dir)
     except GlossaryError as exc:
-        collector.add(str(kb_dir / GLOSSARY_FILE), 1, "-", str(exc))
+        shown = str(kb_dir / GLOSSARY_FILE)
+        collector.add(shown, 1, "-", exc.message, **exc.params)
     files = kb_files(kb_dir)
     if not files:
-        collector.add(str(kb_dir), 1, "-", N_("no knowledge-base files (*.yml) found"))
+        shown = str(kb_dir)
+        collector.add(shown, 1, "-", N_("no knowledge-base files (*.yml) found"))
     for path in files:
         try:
             shown = str(path.relative_to(Path.cwd()))
