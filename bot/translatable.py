@@ -9,12 +9,33 @@ Dependency-free, so that any module can raise one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 
 def N_(message: str) -> str:
     """Mark `message` for the catalogue; it is translated where it is shown."""
     return message
+
+
+def translate(gettext: Callable[[str], str], message: str, params: Mapping[str, object]) -> str:
+    """`message` in the language of `gettext`, with its placeholders filled."""
+    text = gettext(message)
+    return text % params if params else text
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """A text written where no request is at hand: English `message`, `%(name)s` params."""
+
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return translate(str, self.message, self.params)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return translate(gettext, self.message, self.params)
 
 
 class TranslatableError(Exception):
@@ -27,5 +48,4 @@ class TranslatableError(Exception):
 
     def translated(self, gettext: Callable[[str], str]) -> str:
         """The message in the language of `gettext`, with its placeholders filled."""
-        text = gettext(self.message)
-        return text % self.params if self.params else text
+        return translate(gettext, self.message, self.params)

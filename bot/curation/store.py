@@ -40,12 +40,16 @@ TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != "pl")
 class InvalidEdit(TranslatableError):
     """The change would make the knowledge base invalid; nothing was saved.
 
-    Its problems are the validator's (`faq validate`), which are written in English.
+    Its problems are the validator's (`faq validate`): English in `str()`, and in the staff
+    member's language from `translated`.
     """
 
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        return "; ".join(p.located(gettext) for p in self.problems)
 
 
 class EditConflict(TranslatableError):
@@ -53,6 +57,7 @@ class EditConflict(TranslatableError):
 
 
 CHANGED_MEANWHILE = N_("%(id)s was changed meanwhile; reload it")
+BAD_AREA = N_("bad area `%(area)s`")
 
 
 def fingerprint(raw: RawEntry | None) -> str:
@@ -164,9 +169,8 @@ class KbStore:
                 if change.after is not None:
                     area = str(change.after.get("area", ""))
                     if not AREA_RE.match(area):
-                        raise InvalidEdit(
-                            [Problem(f"{area}.yml", 1, change.entry_id, "bad area", "area")]
-                        )
+                        where = (f"{area}.yml", 1, change.entry_id)
+                        raise InvalidEdit([Problem(*where, BAD_AREA, "area", {"area": area})])
                     touched.add(area)
                 files.put(change.entry_id, change.after)
             docs = {area: {"area": area, "entries": e} for area, e in files.areas.items() if e}

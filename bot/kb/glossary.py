@@ -16,9 +16,12 @@ import yaml
 
 from bot.kb.files import GLOSSARY_FILE, read_yaml
 from bot.kb.model import LANGUAGES
+from bot.translatable import N_, Translatable, TranslatableError
+
+CONTRADICTS = N_("`%(found)s` contradicts the glossary: `%(term)s` is `%(preferred)s` in %(lang)s")
 
 
-class GlossaryError(ValueError):
+class GlossaryError(TranslatableError):
     """The glossary file is malformed."""
 
 
@@ -38,7 +41,7 @@ def _pattern(form: str) -> re.Pattern[str]:
 class Glossary:
     terms: tuple[Term, ...] = ()
 
-    def conflicts(self, lang: str, text: str) -> list[str]:
+    def conflicts(self, lang: str, text: str) -> list[Translatable]:
         """One message per avoided form found in `text` (written in `lang`)."""
         found = []
         for term in self.terms:
@@ -46,10 +49,8 @@ class Glossary:
                 match = _pattern(form).search(text)
                 if match:
                     preferred = term.renderings.get(lang, term.pl)
-                    found.append(
-                        f"`{match.group(0)}` contradicts the glossary: "
-                        f"`{term.pl}` is `{preferred}` in {lang}"
-                    )
+                    params = {"found": match.group(0), "term": term.pl, "preferred": preferred}
+                    found.append(Translatable(CONTRADICTS, {**params, "lang": lang}))
         return found
 
 
@@ -61,17 +62,18 @@ def parse_glossary(doc: Any) -> Glossary:
     """
     items = doc.get("glossary") if isinstance(doc, dict) else None
     if not isinstance(items, list):
-        raise GlossaryError("`glossary` must be a list of terms")
+        raise GlossaryError(N_("`glossary` must be a list of terms"))
     terms = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("pl"), str):
-            raise GlossaryError("every term needs its Polish original under `pl`")
+            raise GlossaryError(N_("every term needs its Polish original under `pl`"))
         renderings = {lang: str(item[lang]) for lang in LANGUAGES if lang != "pl" and lang in item}
         avoid = item.get("avoid") or {}
         if not isinstance(avoid, dict) or not all(
             lang in LANGUAGES and isinstance(forms, list) for lang, forms in avoid.items()
         ):
-            raise GlossaryError(f"`{item['pl']}`: `avoid` must map languages to lists of forms")
+            message = N_("`%(term)s`: `avoid` must map languages to lists of forms")
+            raise GlossaryError(message, term=item["pl"])
         terms.append(
             Term(
                 pl=item["pl"],
@@ -94,5 +96,5 @@ def load_glossary(kb_dir: Path) -> Glossary:
     try:
         doc = read_yaml(path)
     except yaml.YAMLError as exc:
-        raise GlossaryError(f"not valid YAML: {exc}") from exc
+        raise GlossaryError(N_("not valid YAML: %(reason)s"), reason=exc) from exc
     return parse_glossary(doc)

@@ -24,6 +24,7 @@ from bot.curation.store import (
 from bot.kb.loader import AUDIENCES, MAX_ANSWER_CHARS, MIN_PHRASINGS, Problem
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep, DetectorDep, FormDep, GettextDep, SearchDep, StoreDep
+from bot.web.i18n import gettext_for
 from bot.web.schemas import MAX_TEXT, Lang
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
@@ -72,13 +73,14 @@ def _editor(
     code: int = status.HTTP_200_OK,
 ) -> HTMLResponse:
     entry_id = str(raw.get("id", ""))
+    _ = gettext_for(request)
     errors: dict[str, list[str]] = {}
     general: list[str] = []
     for problem in problems:
         if problem.entry == entry_id and problem.field:
-            errors.setdefault(problem.field, []).append(problem.message)
+            errors.setdefault(problem.field, []).append(problem.translated(_))
         else:
-            general.append(f"{problem.entry}: {problem.message}")
+            general.append(f"{problem.entry}: {problem.translated(_)}")
     return render(
         request,
         "staff/editor.html",

@@ -20,6 +20,7 @@ from bot.curation.store import (
 )
 from bot.kb.loader import Problem
 from bot.web.deps import DbDep, GettextDep, SearchDep, StoreDep
+from bot.web.i18n import gettext_for
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -58,12 +59,14 @@ def _preview(
     request: Request, changes: list[Change], problems: list[Problem], error: str = ""
 ) -> HTMLResponse:
     items = [(c, entry_diff(c.before, c.after)) for c in changes]
+    _ = gettext_for(request)
+    shown = [(p.entry, p.translated(_)) for p in problems]
     return render(
         request,
         "staff/transfer_preview.html",
         {
             "items": items,
-            "problems": problems,
+            "problems": shown,
             "error": error,
             "payload": changes_to_json(changes) if changes and not problems else "",
         },

@@ -33,7 +33,7 @@ def test_conflicts(lang, text, found):
     if found is None:
         assert conflicts == []
     else:
-        assert len(conflicts) == 1 and f"`{found}`" in conflicts[0]
+        assert len(conflicts) == 1 and f"`{found}`" in str(conflicts[0])
 
 
 def test_the_project_glossary_loads_and_names_every_language():

@@ -12,9 +12,12 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from fastapi.testclient import TestClient
 
+from bot.curation.store import InvalidEdit
+from bot.kb.loader import Problem
 from bot.settings import ROOT
 from bot.web import i18n
 from tests.bot.web.conftest import PASSWORD, csrf_of
+from tests.bot.web.staff.test_entries import UK_FEES, _fields
 
 STAFF_TEMPLATES = ROOT / "bot" / "web" / "templates" / "staff"
 CONSOLE_SCRIPTS = [ROOT / "bot" / "web" / "static" / name for name in ("consultant.js", "staff.js")]
@@ -187,12 +190,15 @@ ROUTE_TEXT_MODULES = [
     ROOT / "bot" / "curation" / "store.py",
     ROOT / "bot" / "handoff" / "service.py",
     ROOT / "bot" / "handoff" / "mailer.py",
+    ROOT / "bot" / "kb" / "loader.py",
+    ROOT / "bot" / "kb" / "glossary.py",
 ]
 """The code that builds the texts the consoles show: notices, refusals, errors."""
 CONSOLE_TEXT_SINKS = {
     "HTTPException", "_back", "_preview", "render",
     "AccountError", "DialogueError", "TransferError", "HandoffError", "MailError",
     "EditConflict", "urlencode",
+    "add", "problem", "Problem", "Translatable", "GlossaryError",
 }  # fmt: skip
 """Where a text goes to a console page: anything prose passed to these is translated."""
 
@@ -249,6 +255,36 @@ def test_a_refusal_is_shown_in_the_console_language(staff_app: TestClient, login
     data["password"] = "a much longer passphrase"
     created = client.post("/staff/users", data=data)
     assert "Utworzono konto nowy." in created.text
+
+
+def test_an_invalid_entry_is_explained_in_the_console_language(
+    staff_app: TestClient, login
+) -> None:
+    client = login("curator")
+    data = _fields(client, UK_FEES + "?lang=pl")  # the choice is remembered
+    data["ru.answer"] = "Без ссылки"
+    data["en.phrasings"] = "only one"
+    refused = client.post("/staff/entries", data=data)
+    assert refused.status_code == 422
+    assert "ru: odpowiedź musi kończyć się adresem URL jednego ze źródeł wpisu" in refused.text
+    assert "en: za mało sformułowań (1 &lt; 6)" in refused.text
+    assert "source URL" not in refused.text and "too few phrasings" not in refused.text
+
+
+def test_an_invalid_edit_keeps_its_places_and_translates_its_problems() -> None:
+    problems = [
+        Problem("card.yml", 3, "card.fees", "missing or empty title", "uk.title", lang="uk"),
+        Problem("card.yml", 9, "card.fees", "malformed URL `%(url)s`", "sources", {"url": "x"}),
+    ]
+    refused = InvalidEdit(problems)
+    assert str(refused) == (
+        "card.yml:3: card.fees: uk: missing or empty title; "
+        "card.yml:9: card.fees: malformed URL `x`"
+    )
+    assert refused.translated(i18n.translations("pl").gettext) == (
+        "card.yml:3: card.fees: uk: brak tytułu lub tytuł jest pusty; "
+        "card.yml:9: card.fees: błędny adres URL `x`"
+    )
 
 
 def test_a_missing_csrf_token_is_refused_in_the_console_language(
