@@ -1,10 +1,15 @@
-// The consultant console: polls the state every second; all user text goes in via textContent
-// (answers through consoleMarkdown, which builds nodes from text). Texts come from
-// console-i18n.js, in the page's language.
+// The consultant console: polls the state every second; all user text goes in via textContent,
+// except answers, which the widget's own formatter renders (it escapes the text first). Texts
+// come from console-i18n.js, in the page's language.
 (() => {
   "use strict";
   const _ = window.consoleI18n.gettext;
-  const render = window.consoleMarkdown;
+  const { formatBotText } = window.infoopt.format;
+  const render = (text) => {
+    const html = document.createElement("template");
+    html.innerHTML = formatBotText(text, _("(opens in a new tab)"));
+    return html.content;
+  };
   const { h } = window.infoopt.dom;
   const csrf = document.querySelector("meta[name=csrf-token]").content;
   const $ = (id) => document.getElementById(id);
