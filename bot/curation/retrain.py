@@ -23,6 +23,7 @@ from bot.kb.model import KnowledgeBase
 from bot.rasa_data import write_question_examples
 from bot.rasa_model import QUIET_RASA, RASA_VENV
 from bot.settings import Settings
+from bot.translatable import N_
 
 Runner = Callable[[list[str], Path], tuple[int, str]]
 """Runs a command in a folder; returns its exit code and output."""
@@ -74,10 +75,15 @@ def rasa_loader(settings: Settings) -> Loader:
     return load
 
 
+STATES = (N_("idle"), N_("running"), N_("done"), N_("failed"))
+"""What a retraining can be doing; steps and messages below are marked for the consoles'
+catalogue too, and the console translates them when it shows the status."""
+
+
 @dataclass(frozen=True)
 class Status:
     state: str = "idle"
-    """idle | running | done | failed"""
+    """idle | running | done | failed (the console shows them translated: `STATES`)"""
     step: str = ""
     message: str = ""
     started_by: str = ""
@@ -103,7 +109,7 @@ class Retrainer:
         with self._lock:
             if self.status.state == "running":
                 return False
-            self.status = Status("running", "starting", "", username, datetime.now(UTC))
+            self.status = Status("running", N_("starting"), "", username, datetime.now(UTC))
             self._thread = threading.Thread(target=self._work, args=(kb,), daemon=True)
             self._thread.start()
             return True
@@ -130,7 +136,7 @@ class Retrainer:
         data = [str(nlu_dir), str(project / "data" / "rules.yml")]
         domain = str(self.settings.domain_path)
         try:
-            self._step("generating NLU examples from the knowledge base")
+            self._step(N_("generating NLU examples from the knowledge base"))
             write_question_examples(kb, nlu_dir)
             self._step("rasa data validate")
             code, out = self.run(
@@ -138,9 +144,9 @@ class Retrainer:
             )
             if code != 0:
                 self._step("rasa data validate", log=out)
-                self._finish("failed", "the training data is invalid; the current model stays")
+                self._finish("failed", N_("the training data is invalid; the current model stays"))
                 return
-            self._step("rasa train (minutes)", log=out)
+            self._step(N_("rasa train (minutes)"), log=out)
             out_dir = self.settings.models_dir / "rasa"
             name = "console-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             code, out = self.run(
@@ -151,11 +157,11 @@ class Retrainer:
             model = out_dir / f"{name}.tar.gz"
             if code != 0 or not model.exists():
                 self._step("rasa train", log=out)
-                self._finish("failed", "training failed; the current model stays")
+                self._finish("failed", N_("training failed; the current model stays"))
                 return
-            self._step("loading the new model into the running bot", log=out)
+            self._step(N_("loading the new model into the running bot"), log=out)
             self.load(model)
         except Exception as exc:  # reported in the console; the bot keeps its model
             self._finish("failed", f"{type(exc).__name__}: {exc}")
             return
-        self._finish("done", "the new model is live", str(model))
+        self._finish("done", N_("the new model is live"), str(model))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -9,7 +11,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from bot.curation import dialogue
-from bot.curation.retrain import Retrainer
+from bot.curation.retrain import Retrainer, Status
 from bot.db.curation import KbRevision
 from bot.kb.model import LANGUAGES
 from bot.web.deps import DbDep, GettextDep, SearchDep, SettingsDep
@@ -34,7 +36,12 @@ def _back(**query: str) -> Response:
 
 @router.get("", response_class=HTMLResponse)
 def dialogue_page(
-    request: Request, user: CuratorDep, settings: SettingsDep, message: str = "", error: str = ""
+    request: Request,
+    user: CuratorDep,
+    settings: SettingsDep,
+    _: GettextDep,
+    message: str = "",
+    error: str = "",
 ) -> HTMLResponse:
     """Intents with their examples per language, the add form and the retraining status."""
     by_lang = dialogue.intents(settings.nlu_dir)
@@ -46,7 +53,7 @@ def dialogue_page(
             "by_lang": by_lang,
             "names": names,
             "languages": LANGUAGES,
-            "status": retrainer(request).status,
+            "status": _shown(retrainer(request).status, _),
             "message": message,
             "error": error,
         },
@@ -86,6 +93,16 @@ def retrain(request: Request, user: CuratorDep, search: SearchDep, _: GettextDep
     if not retrainer(request).start(search.kb, user.username):
         return _back(error=_("a retraining is already running"))
     return _back(message=_("Retraining started; the bot keeps answering meanwhile."))
+
+
+def _shown(current: Status, _: Callable[[str], str]) -> Status:
+    """The retraining's status in the console's language (the retrainer marks its texts)."""
+    return replace(
+        current,
+        state=_(current.state),
+        step=_(current.step) if current.step else "",
+        message=_(current.message) if current.message else "",
+    )
 
 
 @router.get("/api/status")

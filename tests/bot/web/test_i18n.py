@@ -295,3 +295,10 @@ def test_a_missing_csrf_token_is_refused_in_the_console_language(
     refused = client.post("/staff/users", data={"username": "x", "role": "curator"})
     assert refused.status_code == 403
     assert "brak lub nieprawidłowy token CSRF" in refused.text
+
+
+def test_the_retraining_status_is_shown_in_the_console_language(staff_app: TestClient, login):
+    client = login("curator")
+    page = client.get("/staff/dialogue?lang=pl")
+    assert "bezczynne" in page.text  # idle: no retraining has run
+    assert "idle" not in page.text.split("retrain-status", 1)[1].split("</p>", 1)[0]
