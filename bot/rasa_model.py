@@ -12,32 +12,59 @@ import os
 import subprocess
 from pathlib import Path
 
-from bot.settings import ROOT
+from bot.settings import ROOT, get_settings
 
 RASA_VENV = ROOT / ".venv-rasa"
 APP_VENV = ROOT / ".venv"
-RASA_MODELS = ROOT / "models" / "rasa"
 RASA_INPUTS = ("config.yml", "domain.yml", "data/rules.yml", "data/nlu")
-RASA_DATA_ARGS = ["data/nlu", "data/rules.yml"]
+"""What a model is trained from, relative to the Rasa project (`FAQ_RASA_PROJECT_DIR`)."""
+RASA_DATA = ("data/nlu", "data/rules.yml")
 QUIET_RASA = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
 """Rasa reports telemetry and errors to the internet unless told not to; we never let it."""
 
 
+def models_dir() -> Path:
+    """Where trained models are kept (`FAQ_MODELS_DIR`/rasa)."""
+    return get_settings().models_dir / "rasa"
+
+
 def rasa_fingerprint() -> str:
     """A hash of everything the Rasa model is trained from."""
+    project = get_settings().rasa_project_dir
     digest = hashlib.sha256()
     for name in RASA_INPUTS:
-        path = ROOT / name
+        path = project / name
         files = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
         for f in files:
-            digest.update(str(f.relative_to(ROOT)).encode())
+            digest.update(str(f.relative_to(project)).encode())
             digest.update(f.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def model_path() -> Path:
     """Where the model for the current inputs is (or will be once trained)."""
-    return RASA_MODELS / f"{rasa_fingerprint()}.tar.gz"
+    return models_dir() / f"{rasa_fingerprint()}.tar.gz"
+
+
+def validate_command(project: Path) -> list[str]:
+    """`rasa data validate` of a Rasa project's domain and training data."""
+    return [
+        str(RASA_VENV / "bin" / "rasa"), "data", "validate",
+        "--domain", str(project / "domain.yml"),
+        "--data", *(str(project / name) for name in RASA_DATA),
+    ]  # fmt: skip
+
+
+def train_command(project: Path, out: Path, name: str) -> list[str]:
+    """`rasa train` of a Rasa project into `out/<name>.tar.gz`."""
+    return [
+        str(RASA_VENV / "bin" / "rasa"), "train",
+        "--config", str(project / "config.yml"),
+        "--domain", str(project / "domain.yml"),
+        "--data", *(str(project / name) for name in RASA_DATA),
+        "--out", str(out),
+        "--fixed-model-name", name,
+    ]  # fmt: skip
 
 
 def run_echoed(cmd: list[str], **kwargs: object) -> None:
@@ -56,21 +83,11 @@ def train_if_needed() -> Path:
     """The trained model for the current inputs, training it only if it does not exist."""
     prepare_rasa_data()
     fingerprint = rasa_fingerprint()
-    model = RASA_MODELS / f"{fingerprint}.tar.gz"
+    model = model_path()
     if model.exists():
-        print(f"Rasa model up to date: {model.relative_to(ROOT)}", flush=True)
+        print(f"Rasa model up to date: {model}", flush=True)
         return model
-    RASA_MODELS.mkdir(parents=True, exist_ok=True)
-    run_echoed(
-        [
-            str(RASA_VENV / "bin" / "rasa"),
-            "train",
-            "--config", "config.yml",
-            "--domain", "domain.yml",
-            "--data", *RASA_DATA_ARGS,
-            "--out", str(RASA_MODELS),
-            "--fixed-model-name", fingerprint,
-        ],
-        env={**os.environ, **QUIET_RASA},
-    )  # fmt: skip
+    model.parent.mkdir(parents=True, exist_ok=True)
+    project = get_settings().rasa_project_dir
+    run_echoed(train_command(project, model.parent, fingerprint), env={**os.environ, **QUIET_RASA})
     return model

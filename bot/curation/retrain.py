@@ -21,7 +21,7 @@ import httpx
 
 from bot.kb.model import KnowledgeBase
 from bot.rasa_data import write_question_examples
-from bot.rasa_model import QUIET_RASA, RASA_VENV
+from bot.rasa_model import QUIET_RASA, train_command, validate_command
 from bot.settings import Settings
 from bot.translatable import N_
 
@@ -131,17 +131,11 @@ class Retrainer:
 
     def _work(self, kb: KnowledgeBase) -> None:
         project = self.settings.rasa_project_dir
-        rasa = str(RASA_VENV / "bin" / "rasa")
-        nlu_dir = self.settings.nlu_dir
-        data = [str(nlu_dir), str(project / "data" / "rules.yml")]
-        domain = str(self.settings.domain_path)
         try:
             self._step(N_("generating NLU examples from the knowledge base"))
-            write_question_examples(kb, nlu_dir)
+            write_question_examples(kb, self.settings.nlu_dir)
             self._step("rasa data validate")
-            code, out = self.run(
-                [rasa, "data", "validate", "--domain", domain, "--data", *data], project
-            )
+            code, out = self.run(validate_command(project), project)
             if code != 0:
                 self._step("rasa data validate", log=out)
                 self._finish("failed", N_("the training data is invalid; the current model stays"))
@@ -149,11 +143,7 @@ class Retrainer:
             self._step(N_("rasa train (minutes)"), log=out)
             out_dir = self.settings.models_dir / "rasa"
             name = "console-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            code, out = self.run(
-                [rasa, "train", "--config", str(project / "config.yml"), "--domain", domain,
-                 "--data", *data, "--out", str(out_dir), "--fixed-model-name", name],
-                project,
-            )  # fmt: skip
+            code, out = self.run(train_command(project, out_dir, name), project)
             model = out_dir / f"{name}.tar.gz"
             if code != 0 or not model.exists():
                 self._step("rasa train", log=out)
