@@ -46,7 +46,8 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     send(user, "Chcę porozmawiać z konsultantem")
     wait_for_bot_text(user, handoff_replies(domain, "pl")["queued"])
 
-    item = console.locator("#queue li", has_text="Chcę porozmawiać z konsultantem").last
+    # The queue shows the conversation's question: the one asked before the request.
+    item = console.locator("#queue li", has_text="Ile kosztuje karta pobytu?").last
     item.wait_for(timeout=10_000)
     assert "PL · webchat" in item.inner_text()
     item.locator("button.open").click()
