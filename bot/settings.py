@@ -11,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def comma_list(setting: str) -> list[str]:
+    """The items of a comma-separated setting, without blanks around or between them."""
+    return [item.strip() for item in setting.split(",") if item.strip()]
+
+
 class Settings(BaseSettings):
     """Configuration taken from `FAQ_*` environment variables (and `DATABASE_URL`)."""
 
@@ -78,12 +83,11 @@ class Settings(BaseSettings):
     @property
     def rasa_server_urls(self) -> list[str]:
         """Every Rasa server a new model must reach."""
-        urls = [url.strip().rstrip("/") for url in self.rasa_servers.split(",") if url.strip()]
-        return urls or [self.rasa_url]
+        return [url.rstrip("/") for url in comma_list(self.rasa_servers)] or [self.rasa_url]
 
     @property
     def widget_topic_ids(self) -> list[str]:
-        return [entry_id.strip() for entry_id in self.widget_topics.split(",") if entry_id.strip()]
+        return comma_list(self.widget_topics)
 
     @property
     def index_dir(self) -> Path:

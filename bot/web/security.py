@@ -20,6 +20,7 @@ from fastapi import Depends, HTTPException, Request, status
 from bot.auth import session_user
 from bot.auth.accounts import HASHING_SLOTS
 from bot.db.models import StaffSession, User
+from bot.settings import comma_list
 from bot.web.deps import DbDep, SettingsDep
 from bot.web.i18n import asked_locale, gettext_for
 
@@ -31,7 +32,7 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "testclient"})
 
 @lru_cache(maxsize=8)
 def proxy_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(item.strip()) for item in setting.split(",") if item.strip())
+    return tuple(ipaddress.ip_network(item) for item in comma_list(setting))
 
 
 def _trusted(host: str, proxies: str) -> bool:
