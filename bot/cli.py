@@ -48,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     kb, kb_problems = validate(kb_dir)
     finder_file = Path(args.finder) if args.finder else settings.finder_file
     tree, finder_problems = validate_tree(finder_file, kb.ids)
-    problems = [str(p) for p in kb_problems] + finder_problems
+    problems = [str(p) for p in [*kb_problems, *finder_problems]]
     for problem in problems:
         print(problem)
     if problems:

@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
-from bot.finder.tree import check_tree, parse_tree, read_doc
+from bot.finder.tree import TreeProblem, check_tree, file_problem, parse_tree, read_doc
 from bot.kb.model import LANGUAGES
 from bot.kb.writer import write_atomically
+from bot.translatable import N_
 
 
 def field_name(question_id: str, option_id: str | None, lang: str) -> str:
@@ -49,11 +50,11 @@ def _header(path: Path) -> str:
     return "".join(lines)
 
 
-def save_texts(path: Path, form: Mapping[str, str], kb_ids: Iterable[str]) -> list[str]:
+def save_texts(path: Path, form: Mapping[str, str], kb_ids: Iterable[str]) -> list[TreeProblem]:
     """Apply the form's texts and write the file if the result is valid; return the problems."""
     doc = read_doc(path)
     if not isinstance(doc, dict):
-        return [f"{path.name}: not a finder tree"]
+        return [file_problem(path, N_("not a finder tree"))]
     edited = apply_texts(doc, form)
     tree, problems = parse_tree(edited)
     problems += check_tree(tree, kb_ids)

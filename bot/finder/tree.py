@@ -7,7 +7,7 @@ tracker); walking that list from the start question gives the next question or t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import yaml
 
 from bot.kb.model import LANGUAGES
 from bot.text import fold
+from bot.translatable import N_, Translatable
 
 MAX_QUESTIONS = 6
 """No path may ask more than this many questions."""
@@ -62,29 +63,74 @@ class Step:
         return self.question is None
 
 
+@dataclass(frozen=True)
+class TreeProblem:
+    """One thing wrong in the tree: `what`, and `where` (a question, an option, one's text).
+
+    Both are English templates the finder editor shows in the console's language; `faq
+    validate` prints them in English.
+    """
+
+    what: Translatable
+    where: Translatable | None = None
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        what = self.what.translated(gettext)
+        return f"{self.where.translated(gettext)}: {what}" if self.where else what
+
+    def __str__(self) -> str:
+        return f"finder: {self.translated(str)}"
+
+
+def _problem(where: Translatable | None, what: str, **params: object) -> TreeProblem:
+    return TreeProblem(Translatable(what, params), where)
+
+
+def _question(qid: object) -> Translatable:
+    return Translatable(N_("question %(question)s"), {"question": qid})
+
+
+def _question_text(qid: object) -> Translatable:
+    return Translatable(N_("question %(question)s, its text"), {"question": qid})
+
+
+def _option_at(qid: object, option: object) -> Translatable:
+    return Translatable(
+        N_("question %(question)s, option %(option)s"), {"question": qid, "option": option}
+    )
+
+
+def _option_label(qid: object, option: object) -> Translatable:
+    return Translatable(
+        N_("question %(question)s, option %(option)s, its label"),
+        {"question": qid, "option": option},
+    )
+
+
 class FinderError(Exception):
     """The tree cannot be used; `problems` says why."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[TreeProblem]):
         self.problems = problems
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join(str(p) for p in problems))
 
 
-def _texts(raw: object, where: str, problems: list[str]) -> dict[str, str]:
+def _texts(raw: object, where: Translatable, problems: list[TreeProblem]) -> dict[str, str]:
     if not isinstance(raw, dict):
-        problems.append(f"{where}: expected texts in {', '.join(LANGUAGES)}")
+        languages = ", ".join(LANGUAGES)
+        problems.append(_problem(where, N_("expected texts in %(languages)s"), languages=languages))
         return {}
     texts = {str(k): str(v).strip() for k, v in raw.items() if v is not None}
     for lang in LANGUAGES:
         if not texts.get(lang):
-            problems.append(f"{where}: missing the {lang} text")
+            problems.append(_problem(where, N_("missing the %(lang)s text"), lang=lang))
     for lang in texts:
         if lang not in LANGUAGES:
-            problems.append(f"{where}: unknown language '{lang}'")
+            problems.append(_problem(where, N_("unknown language '%(lang)s'"), lang=lang))
     return texts
 
 
-def _option(raw: dict[str, Any], where: str, problems: list[str]) -> Option:
+def _option(raw: dict[str, Any], qid: str, problems: list[TreeProblem]) -> Option:
     words_raw = raw.get("words") or {}
     words = {
         str(lang): tuple(str(w) for w in (items or []))
@@ -92,68 +138,76 @@ def _option(raw: dict[str, Any], where: str, problems: list[str]) -> Option:
     }
     result = tuple(str(r) for r in (raw.get("result") or []))
     nxt = raw.get("next")
+    option_id = raw.get("id")
     if bool(nxt) == bool(result):
-        problems.append(f"{where}: needs either `next` (a question) or `result` (entry ids)")
+        what = N_("needs either `next` (a question) or `result` (entry ids)")
+        problems.append(_problem(_option_at(qid, option_id), what))
     return Option(
-        id=str(raw.get("id") or ""),
-        label=_texts(raw.get("label"), f"{where}.label", problems),
+        id=str(option_id or ""),
+        label=_texts(raw.get("label"), _option_label(qid, option_id), problems),
         words=words,
         next=str(nxt) if nxt else None,
         result=result,
     )
 
 
-def parse_tree(doc: object) -> tuple[FinderTree, list[str]]:
+def parse_tree(doc: object) -> tuple[FinderTree, list[TreeProblem]]:
     """Build the tree from the YAML document; return it with every structural problem."""
-    problems: list[str] = []
+    problems: list[TreeProblem] = []
     if not isinstance(doc, dict) or not isinstance(doc.get("questions"), dict):
-        return FinderTree("", {}), ["finder: expected `start` and a `questions` mapping"]
+        what = N_("expected `start` and a `questions` mapping")
+        return FinderTree("", {}), [_problem(None, what)]
     questions: dict[str, Question] = {}
     for qid, raw in doc["questions"].items():
-        where = f"finder: question {qid}"
+        where = _question(qid)
         raw = raw if isinstance(raw, dict) else {}
         options: list[Option] = []
         for n, raw_option in enumerate(raw.get("options") or []):
             if not isinstance(raw_option, dict):
-                problems.append(f"{where}: option {n + 1} is not a mapping")
+                what = N_("option no. %(number)s is not a mapping")
+                problems.append(_problem(where, what, number=n + 1))
                 continue
-            options.append(_option(raw_option, f"{where}: option {raw_option.get('id')}", problems))
+            options.append(_option(raw_option, str(qid), problems))
         ids = [o.id for o in options]
         if len(options) < 2:
-            problems.append(f"{where}: needs at least two options")
+            problems.append(_problem(where, N_("needs at least two options")))
         if "" in ids or len(set(ids)) != len(ids):
-            problems.append(f"{where}: option ids must be present and unique")
+            problems.append(_problem(where, N_("option ids must be present and unique")))
         questions[str(qid)] = Question(
-            str(qid), _texts(raw.get("text"), f"{where}.text", problems), tuple(options)
+            str(qid), _texts(raw.get("text"), _question_text(qid), problems), tuple(options)
         )
     tree = FinderTree(str(doc.get("start") or ""), questions)
     if tree.start not in questions:
-        problems.append(f"finder: start question '{tree.start}' does not exist")
+        what = N_("the start question '%(question)s' does not exist")
+        problems.append(_problem(None, what, question=tree.start))
     return tree, problems
 
 
-def check_tree(tree: FinderTree, kb_ids: Iterable[str]) -> list[str]:
+def check_tree(tree: FinderTree, kb_ids: Iterable[str]) -> list[TreeProblem]:
     """Links, entry ids, reachability and path length."""
-    problems: list[str] = []
+    problems: list[TreeProblem] = []
     known = set(kb_ids)
     for question in tree.questions.values():
         for option in question.options:
-            where = f"finder: question {question.id}: option {option.id}"
+            where = _option_at(question.id, option.id)
             if option.next and option.next not in tree.questions:
-                problems.append(f"{where}: next question '{option.next}' does not exist")
+                what = N_("the next question '%(next)s' does not exist")
+                problems.append(_problem(where, what, next=option.next))
             for entry_id in option.result:
                 if entry_id not in known:
-                    problems.append(f"{where}: no knowledge-base entry '{entry_id}'")
+                    what = N_("no knowledge-base entry '%(entry)s'")
+                    problems.append(_problem(where, what, entry=entry_id))
     if tree.start not in tree.questions:
         return problems
     reached: set[str] = set()
 
     def walk(qid: str, depth: int, seen: tuple[str, ...]) -> None:
         if qid in seen:
-            problems.append(f"finder: question {qid}: a path loops back to it")
+            problems.append(_problem(_question(qid), N_("a path loops back to it")))
             return
         if depth > MAX_QUESTIONS:
-            problems.append(f"finder: question {qid}: a path asks more than {MAX_QUESTIONS}")
+            what = N_("a path asks more than %(max)s questions")
+            problems.append(_problem(_question(qid), what, max=MAX_QUESTIONS))
             return
         reached.add(qid)
         for option in tree.questions[qid].options:
@@ -163,7 +217,8 @@ def check_tree(tree: FinderTree, kb_ids: Iterable[str]) -> list[str]:
     walk(tree.start, 1, ())
     for qid in tree.questions:
         if qid not in reached:
-            problems.append(f"finder: question {qid}: not reachable from '{tree.start}'")
+            what = N_("not reachable from '%(start)s'")
+            problems.append(_problem(_question(qid), what, start=tree.start))
     return problems
 
 
@@ -171,12 +226,17 @@ def read_doc(path: Path) -> object:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def validate_tree(path: Path, kb_ids: Iterable[str]) -> tuple[FinderTree, list[str]]:
+def file_problem(path: Path, what: str, **params: object) -> TreeProblem:
+    """A problem of the tree file as a whole (it cannot be read, or is no tree)."""
+    return _problem(Translatable("%(file)s", {"file": path.name}), what, **params)
+
+
+def validate_tree(path: Path, kb_ids: Iterable[str]) -> tuple[FinderTree, list[TreeProblem]]:
     """Read and check `path`; return the tree and every problem found."""
     try:
         doc = read_doc(path)
     except (OSError, yaml.YAMLError) as exc:
-        return FinderTree("", {}), [f"{path.name}: cannot be read: {exc}"]
+        return FinderTree("", {}), [file_problem(path, N_("cannot be read: %(error)s"), error=exc)]
     tree, problems = parse_tree(doc)
     return tree, problems + check_tree(tree, kb_ids)
 

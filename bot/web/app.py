@@ -33,6 +33,7 @@ from bot.search.service import SearchService
 from bot.settings import Settings, get_settings
 from bot.web.headers import SecurityHeaders
 from bot.web.i18n import RememberLocale
+from bot.web.invalid import invalid_request
 from bot.web.observability import RequestContextMiddleware
 from bot.web.routers import (
     auth,
@@ -84,20 +85,6 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     if exc.api:
         return JSONResponse({"detail": "login required"}, status.HTTP_401_UNAUTHORIZED)
     return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
-
-
-def _safe(value: object) -> str | int:
-    return value if isinstance(value, int) else str(value).encode("utf-8", "replace").decode()
-
-
-async def _invalid_request(request: Request, exc: Exception) -> Response:
-    """422 with where and why, never the input: it may be text no encoder accepts."""
-    assert isinstance(exc, RequestValidationError)
-    detail = [
-        {"loc": [_safe(part) for part in error.get("loc", ())], "msg": _safe(error.get("msg"))}
-        for error in exc.errors()
-    ]
-    return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 def open_database(settings: Settings) -> Database:
@@ -200,7 +187,7 @@ def create_app(
     app.include_router(staff_router)
     app.include_router(metrics_router.router)
     app.add_exception_handler(LoginRequired, _login_required)
-    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(RoleRefused, _role_refused)
     app.add_middleware(RememberLocale, secure=settings.cookie_secure)
     app.add_middleware(SecurityHeaders, rasa_public_url=settings.rasa_public_url)

@@ -100,21 +100,24 @@ class LoginRequired(Exception):
         self.api = api
 
 
-class RoleRefused(Exception):
-    """A logged-in user's role does not allow this; a 403 page, or JSON for API calls.
+def detached(session: StaffSession) -> SimpleNamespace:
+    """What an error page needs of a session (nav, CSRF token, language), as plain values: the
+    request's database session is rolled back (and its objects expired) before an exception
+    handler renders the page."""
+    user = session.user
+    return SimpleNamespace(
+        csrf_token=session.csrf_token,
+        user=SimpleNamespace(username=user.username, role=user.role, locale=user.locale),
+    )
 
-    It carries a detached copy of the session: the request's database session is rolled back
-    (and its objects expired) before the error page is rendered.
-    """
+
+class RoleRefused(Exception):
+    """A logged-in user's role does not allow this; a 403 page, or JSON for API calls."""
 
     def __init__(self, api: bool, session: StaffSession):
         super().__init__("your role does not allow this")
         self.api = api
-        user = session.user
-        self.session = SimpleNamespace(
-            csrf_token=session.csrf_token,
-            user=SimpleNamespace(username=user.username, role=user.role, locale=user.locale),
-        )
+        self.session = detached(session)
 
 
 def is_api(request: Request) -> bool:
@@ -134,6 +137,7 @@ def current_session(request: Request, db: DbDep) -> StaffSession:
     if asked is not None:
         found.user.locale = asked  # remembered on the account, in every browser
     request.state.staff_session = found
+    request.state.staff_detached = detached(found)
     return found
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.responses import fill
 from tests.e2e.browser import (
     SCREENSHOTS,
     axe_violations,
@@ -134,11 +135,14 @@ def test_restarting_the_web_app_and_rasa_during_a_handoff_loses_no_message(stack
     sent = consultant.post(f"conversations/{handoff['id']}/messages", {"text": "Odpowiedź A"})
     assert sent.status_code == 201
     stack.start_one("rasa")
+    # Signed as a consultant's: this one has no display name.
+    says = response_text(domain, "utter_consultant_unnamed_says", "pl")
+    signed = fill(says, {"message": "Odpowiedź A"})
     deadline = time.monotonic() + 60
     tracker = f"{stack.config.rasa_url}/conversations/{chat.sender}/tracker"
     while True:
         events = httpx.get(tracker, params={"token": stack.config.rasa_token}).json()["events"]
-        if any(e.get("event") == "bot" and e.get("text") == "Odpowiedź A" for e in events):
+        if any(e.get("event") == "bot" and e.get("text") == signed for e in events):
             break
         assert time.monotonic() < deadline, "the consultant's reply never reached Rasa"
         time.sleep(0.5)

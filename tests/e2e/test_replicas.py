@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from bot.curation.retrain import rasa_loader
 from bot.db import Database, HandoffMessage
+from bot.responses import fill, load_domain, variation_for
 from bot.search.evaluate import read_questions
 from bot.settings import ROOT, Settings
 from tests.e2e.browser import staff_login
@@ -166,8 +167,12 @@ def test_a_consultants_replies_arrive_once_and_in_order(replicas):
         sent = consultant.post(f"conversations/{handoff['id']}/messages", {"text": text})
         assert sent.status_code == 201
 
+    domain = load_domain(ROOT / "domain.yml")
+    says = str(variation_for(domain, "utter_consultant_unnamed_says", "pl")["text"])
+    signed = {fill(says, {"message": text}): text for text in lines}  # as the REST user sees it
+
     def delivered() -> list[str]:
-        return [e["text"] for e in _tracker(replicas, sender) if e.get("text") in lines]
+        return [signed[e["text"]] for e in _tracker(replicas, sender) if e.get("text") in signed]
 
     _until(lambda: len(delivered()) >= len(lines), 30, "consultant lines in the tracker")
     database = Database(replicas.config.db_url)

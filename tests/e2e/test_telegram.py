@@ -227,7 +227,8 @@ def test_handoff_over_telegram(stack, telegram, staff, domain):
     assert consultant.post(f"conversations/{handoff['id']}/claim").status_code == 200
     wait_for_text(telegram, chat_id, shown(domain, "utter_handoff_claimed", "uk"))
     consultant.post(f"conversations/{handoff['id']}/messages", {"text": "Вітаю, це Марія <3"})
-    wait_for_text(telegram, chat_id, "Вітаю, це Марія &lt;3")  # escaped for Telegram's HTML
+    # Signed as a consultant's (this one has no display name), escaped for Telegram's HTML.
+    wait_for_text(telegram, chat_id, "<b>Консультант INFO.OPT:</b>\nВітаю, це Марія &lt;3")
     post(stack, message_update(chat_id, "Дякую! Моя віза закінчується за тиждень"))
     consultant.wait_for_line(handoff["id"], "user", "закінчується за тиждень")
     consultant.post(f"conversations/{handoff['id']}/handback", {"resolved": False})

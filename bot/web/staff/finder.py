@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.finder import editor, validate_tree, walk
 from bot.kb.model import LANGUAGES
-from bot.web.deps import SearchDep, SettingsDep
+from bot.web.deps import GettextDep, SearchDep, SettingsDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
@@ -24,6 +24,7 @@ def finder_page(
     user: CuratorDep,
     settings: SettingsDep,
     search: SearchDep,
+    _: GettextDep,
     path: Annotated[str, Query(max_length=500)] = "",
     message: str = "",
 ) -> HTMLResponse:
@@ -40,7 +41,7 @@ def finder_page(
         "staff/finder.html",
         {
             "tree": tree,
-            "problems": problems,
+            "problems": [p.translated(_) for p in problems],
             "preview": preview,
             "languages": LANGUAGES,
             "field": editor.field_name,
@@ -51,19 +52,19 @@ def finder_page(
 
 @router.post("", response_class=HTMLResponse)
 async def save_texts(
-    request: Request, user: CuratorDep, settings: SettingsDep, search: SearchDep
+    request: Request, user: CuratorDep, settings: SettingsDep, search: SearchDep, _: GettextDep
 ) -> Response:
     """Save the edited texts if the tree stays valid; otherwise show why and keep the file."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     problems = await run_in_threadpool(editor.save_texts, settings.finder_file, form, search.kb.ids)
     if problems:
-        tree, _ = validate_tree(settings.finder_file, search.kb.ids)
+        tree = validate_tree(settings.finder_file, search.kb.ids)[0]
         return render(
             request,
             "staff/finder.html",
             {
                 "tree": tree,
-                "problems": problems,
+                "problems": [p.translated(_) for p in problems],
                 "preview": None,
                 "languages": LANGUAGES,
                 "field": editor.field_name,

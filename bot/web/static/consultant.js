@@ -47,8 +47,15 @@
       return null;
     }
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.detail || response.statusText);
+    if (!response.ok) throw new Error(refusal(data.detail) || response.statusText);
     return data;
+  }
+
+  // A refusal's detail is a sentence, or (a request that does not fit) a list of fields with
+  // the reason for each, already in the console's language.
+  function refusal(detail) {
+    if (!Array.isArray(detail)) return detail;
+    return detail.map((error) => `${error.loc[error.loc.length - 1]}: ${error.msg}`).join("; ");
   }
 
   function say(message) {

@@ -28,7 +28,7 @@ def doc() -> dict:
 
 def problems_of(doc: dict, kb_ids: list[str]) -> list[str]:
     tree, problems = parse_tree(doc)
-    return problems + check_tree(tree, kb_ids)
+    return [str(p) for p in problems + check_tree(tree, kb_ids)]
 
 
 def all_paths(tree, answers=()):
@@ -58,14 +58,14 @@ def test_unknown_entry_missing_translation_and_dangling_link_are_reported(doc, k
     purpose["options"][0]["next"] = "nowhere"
     problems = "\n".join(problems_of(broken, kb_ids))
     assert "no knowledge-base entry 'no.such.entry'" in problems
-    assert "purpose.text: missing the uk text" in problems
-    assert "next question 'nowhere' does not exist" in problems
+    assert "finder: question purpose, its text: missing the uk text" in problems
+    assert "the next question 'nowhere' does not exist" in problems
 
 
 def test_unreachable_questions_loops_and_long_paths_are_reported(doc, kb_ids):
     broken = copy.deepcopy(doc)
     broken["questions"]["orphan"] = copy.deepcopy(broken["questions"]["years"])
-    assert any("orphan: not reachable" in p for p in problems_of(broken, kb_ids))
+    assert "finder: question orphan: not reachable from 'purpose'" in problems_of(broken, kb_ids)
 
     looping = copy.deepcopy(doc)
     looping["questions"]["years"]["options"][0] = {
@@ -137,4 +137,17 @@ def test_an_unreadable_file_is_a_problem(tmp_path: Path):
     path = tmp_path / "finder.yml"
     path.write_text("questions: [", encoding="utf-8")
     _, problems = validate_tree(path, [])
-    assert problems and "cannot be read" in problems[0]
+    assert problems and str(problems[0]).startswith("finder: finder.yml: cannot be read: ")
+
+
+def test_problems_are_shown_in_the_consoles_language(doc, kb_ids):
+    from bot.web.i18n import translations
+
+    broken = copy.deepcopy(doc)
+    del broken["questions"]["purpose"]["options"][0]["label"]["ru"]
+    tree, problems = parse_tree(broken)
+    polish = [p.translated(translations("pl").gettext) for p in problems]
+    assert polish == [
+        f"pytanie purpose, opcja {tree.questions['purpose'].options[0].id}, "
+        "jej etykieta: brak tekstu ru"
+    ]

@@ -80,6 +80,14 @@ def test_on_telegram_the_name_is_written_into_the_text(database):
     assert "Anna" in line["text"] and line["text"].endswith("Добрий день!")
 
 
-def test_without_a_display_name_the_text_goes_as_written(database):
+def test_without_a_display_name_the_text_is_still_signed_as_a_consultants(database):
     _, line = _delivered(database, "telegram", "")
+    says = str(variation_for(DOMAIN, "utter_consultant_unnamed_says", "uk")["text"])
+    assert line["text"] == fill(says, {"message": "Добрий день!"})
+    assert line["text"].startswith("**Консультант INFO.OPT:**")
+    assert line["metadata"]["consultant"] == ""
+
+
+def test_on_the_web_chat_an_unnamed_consultants_text_goes_as_written(database):
+    _, line = _delivered(database, "webchat", "")
     assert line["text"] == "Добрий день!" and line["metadata"]["consultant"] == ""

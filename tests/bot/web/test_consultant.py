@@ -92,7 +92,8 @@ def test_queue_claim_reply_and_hand_back(staff_app, login):
     [(to, events)] = rasa.appended
     assert to == sender
     texts = [e.get("text") for e in events if e["event"] == "bot"]
-    assert texts[1] == "<b>Вітаю!</b>"  # escaped by each channel, never interpreted here
+    # Signed (this consultant has no display name), escaped by each channel, never interpreted.
+    assert texts[1] == "**Консультант INFO.OPT:**\n<b>Вітаю!</b>"
     assert "консультант" in texts[0].lower()
     assert events[-1] == {**events[-1], "event": "slot", "name": "handoff_state", "value": None}
     asyncio.run(pump.step())
@@ -170,6 +171,6 @@ def test_a_line_rasa_already_took_is_not_sent_again(staff_app, login):
     )
     asyncio.run(pump.step())
     texts = [e.get("text") for _, events in rasa.appended for e in events if e["event"] == "bot"]
-    assert len(texts) == 2 and texts[1] == "Вітаю"  # the notice once, then the new line
+    assert len(texts) == 2 and texts[1].endswith("\nВітаю")  # the notice once, then the line
     with app.state.db.session() as db:
         assert all(db.scalars(select(HandoffMessage.delivered)))

@@ -192,6 +192,8 @@ ROUTE_TEXT_MODULES = [
     ROOT / "bot" / "handoff" / "mailer.py",
     ROOT / "bot" / "kb" / "loader.py",
     ROOT / "bot" / "kb" / "glossary.py",
+    ROOT / "bot" / "finder" / "tree.py",
+    ROOT / "bot" / "finder" / "editor.py",
 ]
 """The code that builds the texts the consoles show: notices, refusals, errors."""
 CONSOLE_TEXT_SINKS = {
@@ -199,6 +201,7 @@ CONSOLE_TEXT_SINKS = {
     "AccountError", "DialogueError", "TransferError", "HandoffError", "MailError",
     "EditConflict", "urlencode",
     "add", "problem", "Problem", "Translatable", "GlossaryError",
+    "_problem", "file_problem", "TreeProblem",
 }  # fmt: skip
 """Where a text goes to a console page: anything prose passed to these is translated."""
 

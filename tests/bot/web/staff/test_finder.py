@@ -50,7 +50,11 @@ def test_an_emptied_translation_is_refused_and_nothing_is_saved(staff_app, login
     form["years|five_or_more|ru"] = " "
     refused = client.post("/staff/finder", data=form)
     assert refused.status_code == 422
-    assert "years: option five_or_more.label: missing the ru text" in refused.text
+    assert "question years, option five_or_more, its label: missing the ru text" in refused.text
+    assert path.read_text(encoding="utf-8") == before
+    client.get("/staff/finder?lang=pl")  # the choice is remembered
+    refused = client.post("/staff/finder", data=form)
+    assert "pytanie years, opcja five_or_more, jej etykieta: brak tekstu ru" in refused.text
     assert path.read_text(encoding="utf-8") == before
 
 
