@@ -32,7 +32,7 @@ from bot.search.broadcast import KbBroadcast
 from bot.search.service import SearchService
 from bot.settings import Settings, get_settings
 from bot.web.headers import SecurityHeaders
-from bot.web.i18n import RememberLocale
+from bot.web.i18n import RememberLocale, gettext_for
 from bot.web.invalid import invalid_request
 from bot.web.observability import RequestContextMiddleware
 from bot.web.routers import (
@@ -83,7 +83,8 @@ async def _follow_kb(service: SearchService, broadcast: KbBroadcast) -> None:
 async def _login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
     if exc.api:
-        return JSONResponse({"detail": "login required"}, status.HTTP_401_UNAUTHORIZED)
+        _ = gettext_for(request)
+        return JSONResponse({"detail": _("login required")}, status.HTTP_401_UNAUTHORIZED)
     return RedirectResponse(f"/login?next={exc.next_path}", status.HTTP_303_SEE_OTHER)
 
 
@@ -107,9 +108,10 @@ def open_database(settings: Settings) -> Database:
 
 async def _role_refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RoleRefused)
-    if exc.api:
-        return JSONResponse({"detail": str(exc)}, status.HTTP_403_FORBIDDEN)
     request.state.staff_session = exc.session
+    if exc.api:
+        detail = exc.translated(gettext_for(request))
+        return JSONResponse({"detail": detail}, status.HTTP_403_FORBIDDEN)
     return render(request, "staff/forbidden.html", {}, status_code=status.HTTP_403_FORBIDDEN)
 
 

@@ -21,6 +21,7 @@ from bot.auth import session_user
 from bot.auth.accounts import HASHING_SLOTS
 from bot.db.models import StaffSession, User
 from bot.settings import comma_list
+from bot.translatable import N_, TranslatableError
 from bot.web.deps import DbDep, SettingsDep
 from bot.web.i18n import asked_locale, gettext_for
 
@@ -111,11 +112,11 @@ def detached(session: StaffSession) -> SimpleNamespace:
     )
 
 
-class RoleRefused(Exception):
+class RoleRefused(TranslatableError):
     """A logged-in user's role does not allow this; a 403 page, or JSON for API calls."""
 
     def __init__(self, api: bool, session: StaffSession):
-        super().__init__("your role does not allow this")
+        super().__init__(N_("your role does not allow this"))
         self.api = api
         self.session = detached(session)
 

@@ -11,3 +11,6 @@ def test_a_wrong_role_gets_a_page_in_the_console_language(login) -> None:
     assert 'href="/staff/"' not in page.text  # no link to where the role may not go
     api = client.get("/staff/api/preview?text=x")
     assert api.status_code == 403 and api.json() == {"detail": "your role does not allow this"}
+    client.get("/consultant/?lang=pl")  # the console's language, remembered
+    api = client.get("/staff/api/preview?text=x")
+    assert api.json() == {"detail": "twoja rola na to nie pozwala"}
