@@ -188,21 +188,61 @@ def entries_csv(board: Dashboard) -> str:
 @dataclass(frozen=True)
 class Bar:
     x: float
-    y: float
+    """Left edge, in percent of the chart's width."""
     width: float
+    """In percent of the chart's width."""
+    y: float
+    """Top, in pixels from the top of the plot."""
     height: float
+    """In pixels."""
     label: str
     value: float
 
 
-def bars(values: list[tuple[str, float]], width: int = 600, height: int = 160) -> list[Bar]:
-    """Geometry of a bar chart (drawn as inline SVG by the template; no script, no CDN)."""
+@dataclass(frozen=True)
+class Tick:
+    """A label under the bars."""
+
+    x: float
+    """In percent of the chart's width."""
+    label: str
+    anchor: str
+    """SVG `text-anchor`: the first label starts at the left edge, the last ends at the right."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[Bar]
+    ticks: list[Tick]
+    top: float
+    """The largest value: that of a full-height bar (none is, if it is 0)."""
+
+
+def chart(values: list[tuple[str, float]], height: int = 160, ticks: int = 5) -> Chart:
+    """Geometry of a bar chart, drawn as inline SVG by the template (no script, no CDN).
+
+    Horizontal positions are percentages and the SVG has no viewBox: the bars stretch to the
+    page's width while the labels keep their size in pixels. (Scaled by a viewBox, labels
+    shrank with the chart and were unreadable in a dashboard card.) At most `ticks` bars
+    are labelled, spread evenly from the first to the last.
+    """
     if not values:
-        return []
-    top = max(v for _, v in values) or 1.0
-    step = width / len(values)
+        return Chart([], [], 0.0)
+    top = max(v for _, v in values)
+    step = 100 / len(values)
     out = []
     for i, (label, value) in enumerate(values):
-        h = height * value / top
-        out.append(Bar(i * step + 1, height - h, max(step - 2, 1), h, label, value))
-    return out
+        h = height * value / (top or 1)
+        x, w = round(i * step + step * 0.1, 3), round(step * 0.8, 3)
+        out.append(Bar(x, w, round(height - h, 2), round(h, 2), label, value))
+    last = len(values) - 1
+    labelled = sorted({round(k * last / max(ticks - 1, 1)) for k in range(ticks)})
+    marks = []
+    for i in labelled:
+        if i == 0:
+            marks.append(Tick(0.0, out[i].label, "start"))
+        elif i == last:
+            marks.append(Tick(100.0, out[i].label, "end"))
+        else:
+            marks.append(Tick(round(out[i].x + out[i].width / 2, 3), out[i].label, "middle"))
+    return Chart(out, marks, float(top))

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime, get_timezone
+from babel.dates import format_date, format_datetime, format_skeleton, get_timezone
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -153,6 +153,26 @@ def _datetime(context: Context, moment: datetime, pattern: str = "medium") -> st
     )
 
 
+DATE_LENGTHS = ("short", "medium", "long", "full")
+
+
+def format_day(day: date, locale: str, form: str = "medium") -> str:
+    """A calendar day in a console locale.
+
+    `form` is a CLDR length ("short": 27.11.2026 / 11/27/26, "medium": 27 lis 2026 /
+    Nov 27, 2026) or a skeleton of the fields to show, which the locale orders and spells
+    ("MMMd": 27 lis / Nov 27).
+    """
+    if form in DATE_LENGTHS:
+        return format_date(day, form, locale=locale)
+    return format_skeleton(form, day, locale=locale)
+
+
+@pass_context
+def _date(context: Context, day: date, form: str = "medium") -> str:
+    return format_day(day, context.get("locale") or DEFAULT_LOCALE, form)
+
+
 @pass_context
 def _number(context: Context, value: float, digits: int = 0) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -169,7 +189,7 @@ def install(environment: Any) -> None:
     """Add gettext (`{% trans %}`, `_()`) and the locale-aware filters to a Jinja2 environment."""
     environment.add_extension("jinja2.ext.i18n")
     environment.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    environment.filters.update(datetime=_datetime, number=_number, percent=_percent)
+    environment.filters.update(date=_date, datetime=_datetime, number=_number, percent=_percent)
 
 
 class RememberLocale:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -16,6 +19,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+POLISH_CHROMIUM = Path("/usr/lib/chromium/locales/pl.pak")
+"""Chromium's Polish resources (Debian's `chromium-l10n`): without them it stays in English."""
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 """Written by the tests for review (README shows copies from docs/)."""
@@ -37,6 +42,28 @@ def staff_login(page: Any, web_url: str, username: str) -> None:
     page.fill("#password", STAFF_PASSWORD)
     page.click("form[action='/login'] button[type=submit]")
     page.wait_for_selector("form.logout")
+
+
+def preview_import(page: Any, web_url: str, folder: Path, entry: str, title: str) -> None:
+    """In the staff console: export the CSV, give `entry` (an id and a language) a new
+    title, upload the file and wait for the import's preview."""
+    page.goto(f"{web_url}/staff/transfer")
+    with page.expect_download() as download:
+        page.click("a[href='/staff/transfer/export.csv']")
+    exported = folder / "kb.csv"
+    download.value.save_as(exported)
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        if f"{row['id']}/{row['lang']}" == entry:
+            row["title"] = title
+    changed = folder / "kb-changed.csv"
+    with changed.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    page.set_input_files("#files", str(changed))
+    with page.expect_navigation():
+        page.click("form[action='/staff/transfer/preview'] button[type=submit]")
 
 
 def go_online(console: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from bot.auth import create_user
 from bot.db import Database
 from bot.rasa_model import train_if_needed
 from bot.settings import ROOT
-from tests.e2e.browser import CHROMIUM, CHROMIUM_FLAGS, STAFF, STAFF_PASSWORD
+from tests.e2e.browser import CHROMIUM, CHROMIUM_FLAGS, POLISH_CHROMIUM, STAFF, STAFF_PASSWORD
 from tests.e2e.chat import Chat
 from tests.fake_telegram import TELEGRAM_SECRET, TELEGRAM_TOKEN, FakeTelegram
 from tools.devstack import Stack, StackConfig
@@ -90,13 +91,37 @@ def staff(stack: Stack) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium (browser downloads fail on these machines)."""
+def playwright() -> Iterator[Any]:
+    """Debian's Chromium (browser downloads fail on these machines), driven by Playwright."""
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def polish_browser(playwright: Any) -> Iterator[Any]:
+    """Chromium in Polish, as a Polish office's browsers are.
+
+    A context's `locale` sets the page's language and formats, but form controls such as
+    date inputs follow the browser's own language: Polish here, from `LANGUAGE` and the
+    Polish resources of Debian's `chromium-l10n`.
+    """
+    if not POLISH_CHROMIUM.exists():
+        pytest.fail(f"{POLISH_CHROMIUM} is missing: apt-get install chromium-l10n")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=CHROMIUM_FLAGS,
+        env={**os.environ, "LANGUAGE": "pl"},
+    )
+    yield browser
+    browser.close()

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.settings import ROOT
-from tests.e2e.browser import SCREENSHOTS, axe_violations, go_online, staff_login
+from tests.e2e.browser import (
+    SCREENSHOTS,
+    axe_violations,
+    go_online,
+    preview_import,
+    staff_login,
+)
 from tests.e2e.chat import Chat, customs
+from tests.e2e.test_staff_console import UNANSWERED
 
 pytestmark = pytest.mark.e2e
 
@@ -23,14 +33,23 @@ STAFF_PAGES = [
     "/staff/dashboard",
     "/staff/dialogue",
     "/staff/users",
+    "/staff/finder",
+    "/staff/entries/new",
+    "/account/password",
 ]
+"""Every page of the staff console as a fresh stack has it (see the test with data for the
+rest: history with diffs, inbox, dashboard, import preview, the refusal of a wrong role)."""
+POLISH_DAY = re.compile(r"\d{1,2} (sty|lut|mar|kwi|maj|cze|lip|sie|wrz|paź|lis|gru)( \d{4})?")
+"""A day as the Polish console writes it: "27 lis 2026", or "27 lis" under a chart."""
+EDITED = "proc.translation"
+"""An entry no other browser test reads: the test with data edits its Polish answer."""
 README_SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
-def polish(browser: Any) -> Iterator[Any]:
+def polish(polish_browser: Any) -> Iterator[Any]:
     """A Polish browser that records any Content-Security-Policy violation of its pages."""
-    context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+    context = polish_browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
     context.add_init_script(
         "window.cspViolations = [];"
         "document.addEventListener('securitypolicyviolation',"
@@ -70,6 +89,10 @@ def test_the_staff_console_in_polish(stack, staff, polish):
         _clean(page)
         if path == "/staff/entries/card.fees":
             _shot(page, "staff-console-pl.png")
+        if path == "/staff/":
+            # The review dates in Polish, not as ISO dates.
+            reviewed = page.locator("td time").all_inner_texts()
+            assert reviewed and all(POLISH_DAY.fullmatch(day) for day in reviewed), reviewed
 
     # A failed save: the page says so in Polish and the keyboard starts at the first problem.
     page.goto(f"{web}/staff/entries/card.fees")
@@ -88,6 +111,121 @@ def test_the_staff_console_in_polish(stack, staff, polish):
     staff_login(page, web, "admin")
     assert page.get_attribute("html", "lang") == "en"
     page.goto(f"{web}/staff/?lang=pl")
+
+
+def _no_blank_gaps(page: Any) -> int:
+    """Check that the lines of every diff on the page follow each other without blank lines
+    (the diff keeps white space, so stray newlines in its markup showed as empty lines);
+    returns the number of diff lines seen."""
+    gaps = page.evaluate(
+        """() => [...document.querySelectorAll('.diff')].map(diff => {
+            const lines = [...diff.children];
+            const text = [...diff.childNodes].filter(n => n.nodeType === 3)
+                .map(n => n.textContent);
+            const box = diff.getBoundingClientRect();
+            const gaps = [lines[0].getBoundingClientRect().top - box.top,
+                          box.bottom - lines[lines.length - 1].getBoundingClientRect().bottom];
+            for (let i = 1; i < lines.length; i++) {
+                const before = lines[i - 1], after = lines[i];
+                const margin = Math.max(parseFloat(getComputedStyle(before).marginBottom),
+                                        parseFloat(getComputedStyle(after).marginTop));
+                gaps.push(after.getBoundingClientRect().top
+                          - before.getBoundingClientRect().bottom - margin);
+            }
+            return {lines: lines.length, text, widest: Math.max(...gaps)};
+        })"""
+    )
+    assert gaps, page.url
+    for diff in gaps:
+        assert diff["text"] == [], (page.url, diff)
+        assert diff["widest"] < 1, (page.url, diff)
+    return sum(diff["lines"] for diff in gaps)
+
+
+def _chart_labels(page: Any) -> list[list[dict[str, Any]]]:
+    """Each dashboard chart's labels: text, rendered font size and horizontal extent."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+            const chart = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text.chart-tick')].map(label => {
+                const box = label.getBoundingClientRect();
+                return {
+                    text: label.textContent,
+                    // The size on screen: CSS size times any scaling of the drawing.
+                    px: parseFloat(getComputedStyle(label).fontSize) * label.getScreenCTM().a,
+                    left: box.left - chart.left, right: box.right - chart.left,
+                    width: chart.width,
+                };
+            });
+        })"""
+    )
+
+
+def test_the_polish_staff_console_with_data(stack, staff, polish, tmp_path: Path):
+    """The pages that show conversations and changes, with some to show."""
+    web = stack.config.web_url
+    chat = Chat(stack.config.rasa_url)
+    for question in ("Ile kosztuje karta pobytu?", *UNANSWERED):
+        chat.say(question)
+    page = polish.new_page()
+    staff_login(page, web, "admin")
+
+    # A change with removed, added and unchanged lines.
+    page.goto(f"{web}/staff/entries/{EDITED}")
+    answer = page.locator("#f-pl-answer")
+    paragraphs = answer.input_value().strip().split("\n\n")
+    paragraphs[1] = "Tłumaczenie przysięgłe dołącz do każdego dokumentu w języku obcym."
+    answer.fill("\n\n".join(paragraphs))
+    page.click("#save")
+    page.wait_for_selector(".notice")
+    _clean(page)
+
+    for path in (f"/staff/entries/{EDITED}/history", "/staff/history"):
+        page.goto(f"{web}{path}")
+        assert page.locator(".diff .d-del").count() and page.locator(".diff .d-add").count()
+        assert _no_blank_gaps(page) >= 4, path
+        _clean(page)
+
+    page.goto(f"{web}/staff/inbox")
+    page.locator("section.inbox-group").first.wait_for()
+    _clean(page)
+
+    page.goto(f"{web}/staff/dashboard")
+    assert int(page.locator("#rate-answer").inner_text().split("(")[1].rstrip(")")) >= 1
+    # Channel columns say so and name the channel: not "rest" beside the languages' "PL".
+    channels = page.locator("thead th.channel").all_inner_texts()
+    assert "Kanał: API REST" in channels, channels
+    assert all(name.startswith("Kanał: ") for name in channels), channels
+    day = page.locator("#days-h ~ table tbody td time").first.inner_text()
+    assert POLISH_DAY.search(day), day
+    charts = _chart_labels(page)
+    assert len(charts) == 3
+    for labels in charts:
+        assert len(labels) >= 5, labels  # a month's chart is labelled about once a week
+        for label in labels:
+            assert POLISH_DAY.fullmatch(label["text"]), label
+            assert label["px"] >= 12, label  # readable on a 1280 px screen
+            assert label["left"] >= 0 and label["right"] <= label["width"] + 0.5, label
+        for before, after in pairwise(labels):
+            assert before["right"] < after["left"], (before, after)  # no overlap
+    _clean(page)
+
+    preview_import(page, web, tmp_path, "card.pickup/uk", "Отримання карти (нова назва)")
+    assert page.locator(".d-field").all_inner_texts() == ["uk.title"]
+    _no_blank_gaps(page)
+    _clean(page)
+
+
+def test_a_wrong_role_gets_a_polish_page(stack, staff, polish):
+    web = stack.config.web_url
+    page = polish.new_page()
+    staff_login(page, web, "consultant")
+    response = page.goto(f"{web}/staff/")
+    assert response is not None and response.status == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert page.locator("h1").inner_text() == "Brak dostępu"
+    assert page.locator("main a[href='/consultant/']").is_visible()  # the way to their work
+    _clean(page)
 
 
 def test_a_polish_consultant_session(stack, staff, polish):

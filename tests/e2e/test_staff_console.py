@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,7 +11,7 @@ import pytest
 
 from bot.curation.retrain import rasa_loader
 from bot.settings import Settings
-from tests.e2e.browser import STAFF_PASSWORD, axe_violations, staff_login
+from tests.e2e.browser import STAFF_PASSWORD, axe_violations, preview_import, staff_login
 from tests.e2e.chat import Chat, customs, texts
 
 pytestmark = pytest.mark.e2e
@@ -167,24 +165,8 @@ def test_an_unanswered_question_from_the_chat_becomes_a_phrasing(stack, staff, p
 def test_spreadsheet_round_trip_previews_exactly_one_change(stack, staff, page, tmp_path):
     web = stack.config.web_url
     staff_login(page, web, "curator")
-    page.goto(f"{web}/staff/transfer")
-    with page.expect_download() as download:
-        page.click("a[href='/staff/transfer/export.csv']")
-    exported = tmp_path / "kb.csv"
-    download.value.save_as(exported)
-    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8-sig"))))
     new_title = f"Втрата карти побиту ({time.time_ns()})"
-    for row in rows:
-        if (row["id"], row["lang"]) == ("card.loss", "uk"):
-            row["title"] = new_title
-    changed = tmp_path / "kb-changed.csv"
-    with changed.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    page.set_input_files("#files", str(changed))
-    with page.expect_navigation():
-        page.click("button:has-text('Preview the import')")
+    preview_import(page, web, tmp_path, "card.loss/uk", new_title)
     assert page.locator("#change-count").inner_text() == "1 entry would change."
     assert page.locator(".d-field").all_inner_texts() == ["uk.title"]
     assert new_title in page.locator(".d-add").all_inner_texts()[0]

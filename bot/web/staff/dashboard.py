@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from bot.curation import dashboard
 from bot.finder import usage as finder_usage
 from bot.kb.model import LANGUAGES
+from bot.web import i18n
 from bot.web.deps import DbDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
@@ -22,13 +23,12 @@ Days = Annotated[int, Query(ge=1, le=366)]
 def dashboard_page(request: Request, user: CuratorDep, db: DbDep, days: Days = 30) -> HTMLResponse:
     """Charts and tables of the last `days` days."""
     board = dashboard.build(db, days)
-    label = "%m-%d"
+    locale = i18n.request_locale(request)
+    # Day and month in the console's language and order: "27 lis" / "Nov 27".
+    labels = {d.day: i18n.format_day(d.day, locale, "MMMd") for d in board.days}
     charts = {
-        "questions": dashboard.bars([(d.day.strftime(label), d.questions) for d in board.days]),
-        "conversations": dashboard.bars(
-            [(d.day.strftime(label), d.conversations) for d in board.days]
-        ),
-        "handoffs": dashboard.bars([(d.day.strftime(label), d.handoffs) for d in board.days]),
+        name: dashboard.chart([(labels[d.day], getattr(d, name)) for d in board.days])
+        for name in ("questions", "conversations", "handoffs")
     }
     return render(
         request,

@@ -67,5 +67,23 @@ def test_handoffs_per_day_and_waiting_times(db):
 
 
 def test_bars_scale_to_the_largest_value():
-    chart = dashboard.bars([("a", 1), ("b", 4)], width=100, height=40)
-    assert chart[1].height == 40 and chart[0].height == 10 and chart[1].x == 51
+    chart = dashboard.chart([("a", 1), ("b", 4)], height=40)
+    assert [b.height for b in chart.bars] == [10, 40] and chart.top == 4
+    # Across the width in percent, so the SVG needs no viewBox that would scale its labels.
+    assert chart.bars[0].x == 5 and chart.bars[1].x == 55 and chart.bars[1].width == 40
+
+
+def test_a_month_is_labelled_at_five_days_from_the_first_to_the_last():
+    chart = dashboard.chart([(f"d{i}", i) for i in range(30)])
+    assert [t.label for t in chart.ticks] == ["d0", "d7", "d14", "d22", "d29"]
+    assert (chart.ticks[0].x, chart.ticks[0].anchor) == (0, "start")
+    assert (chart.ticks[-1].x, chart.ticks[-1].anchor) == (100, "end")
+    middle = chart.bars[14]
+    assert chart.ticks[2].x == round(middle.x + middle.width / 2, 3)
+    assert chart.ticks[2].anchor == "middle"
+
+
+def test_a_short_period_labels_every_day_and_an_empty_one_draws_nothing():
+    assert [t.label for t in dashboard.chart([("a", 0), ("b", 0)]).ticks] == ["a", "b"]
+    assert dashboard.chart([("a", 0), ("b", 0)]).top == 0
+    assert dashboard.chart([]) == dashboard.Chart([], [], 0.0)

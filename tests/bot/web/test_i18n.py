@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.curation.store import InvalidEdit
 from bot.kb.loader import Problem
 from bot.settings import ROOT
 from bot.web import i18n
+from bot.web.templating import templates
 from tests.bot.web.conftest import PASSWORD, csrf_of
 from tests.bot.web.staff.test_entries import UK_FEES, _fields
 
@@ -177,6 +179,23 @@ def test_numbers_follow_the_console_language(staff_app: TestClient) -> None:
     polish = client.get("/staff/dashboard").text
     assert "Statystyki" in polish and re.search(r"0,0\s%", polish)
     assert re.search(r"0\.0\s%", client.get("/staff/dashboard?lang=en").text)
+
+
+def test_days_follow_the_console_language() -> None:
+    day = date(2026, 11, 27)
+    assert i18n.format_day(day, "pl", "short") == "27.11.2026"
+    assert i18n.format_day(day, "pl") == "27 lis 2026"
+    assert i18n.format_day(day, "pl", "MMMd") == "27 lis"
+    assert i18n.format_day(day, "en", "short") == "11/27/26"
+    assert i18n.format_day(day, "en") == "Nov 27, 2026"
+    assert i18n.format_day(day, "en", "MMMd") == "Nov 27"
+
+
+def test_templates_format_days_with_the_date_filter() -> None:
+    template = templates.env.from_string("{{ day|date }} · {{ day|date('short') }}")
+    day = date(2026, 3, 5)
+    assert template.render(locale="pl", day=day) == "5 mar 2026 · 5.03.2026"
+    assert template.render(locale="en", day=day) == "Mar 5, 2026 · 3/5/26"
 
 
 ROUTE_TEXT_MODULES = [

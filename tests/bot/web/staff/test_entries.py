@@ -157,3 +157,14 @@ def test_preview_shows_the_decision_and_scored_candidates(staff_app, login):
     assert body["decision"] in {"answer", "clarify"}
     assert body["candidates"][0]["id"] == "card.fees" and body["candidates"][0]["score"] > 0
     assert body["lang"] == "pl"
+
+
+def test_the_list_shows_review_dates_in_the_console_language(staff_app, login):
+    client = login("curator")
+    data = _fields(client)
+    data["reviewed"] = "2026-03-05"
+    assert client.post("/staff/entries", data=data, follow_redirects=False).status_code == 303
+    polish = client.get("/staff/?lang=pl").text
+    assert '<time datetime="2026-03-05">5 mar 2026</time>' in polish
+    english = client.get("/staff/?lang=en").text
+    assert '<time datetime="2026-03-05">Mar 5, 2026</time>' in english
