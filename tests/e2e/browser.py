@@ -108,9 +108,17 @@ def wait_for_bot_text(page: Any, fragment: str | list[str], timeout: float = 30_
     )
 
 
+def kb_entries() -> list[dict[str, Any]]:
+    """The knowledge base's entries, as its source files hold them."""
+    return [
+        entry
+        for path in sorted((ROOT / "data" / "kb").glob("*.yml"))
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries", [])
+    ]
+
+
 def kb_answer_start(lang: str, entry_id: str) -> str:
-    for path in (ROOT / "data" / "kb").glob("*.yml"):
-        for entry in (yaml.safe_load(path.read_text()) or {}).get("entries", []):
-            if entry["id"] == entry_id:
-                return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
+    for entry in kb_entries():
+        if entry["id"] == entry_id:
+            return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
     raise KeyError(entry_id)

@@ -33,13 +33,23 @@ def customs(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [m["custom"] for m in messages if m.get("custom")]
 
 
-def response_text(domain: dict[str, Any], name: str, lang: str) -> str:
-    """The text of response `name` in `lang` (Polish is the unconditioned variation)."""
+def _variation(domain: dict[str, Any], name: str, lang: str) -> dict[str, Any]:
+    """Response `name`'s variation for `lang` (Polish is the unconditioned one)."""
     for variation in domain["responses"][name]:
         conditions = variation.get("condition") or []
         if (lang == "pl" and not conditions) or any(c.get("value") == lang for c in conditions):
-            return str(variation["text"]).strip()
+            return variation  # type: ignore[no-any-return]
     raise KeyError(f"{name}/{lang}")
+
+
+def response_text(domain: dict[str, Any], name: str, lang: str) -> str:
+    """The text of response `name` in `lang`."""
+    return str(_variation(domain, name, lang)["text"]).strip()
+
+
+def variation_buttons(domain: dict[str, Any], name: str, lang: str) -> list[dict[str, str]]:
+    """The buttons of response `name` in `lang`."""
+    return list(_variation(domain, name, lang).get("buttons") or [])
 
 
 def first_paragraph(text: str) -> str:

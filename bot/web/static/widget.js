@@ -597,6 +597,8 @@
             kind +
             (entry.pending ? " ic-pending" : ""),
           lang: lang,
+          // The same in every tab of the conversation (and after a reload).
+          "data-id": entry.id,
         },
         [authorOf(entry, lang), bubble, meta],
       );
@@ -754,6 +756,9 @@
       }
       const bottom = ui.log.scrollHeight - ui.log.clientHeight;
       ui.log.scrollTop = replyStart ? Math.min(bottom, replyStart.offsetTop - 12) : bottom;
+      // At 400 % zoom the panel itself scrolls (widget.css): its end holds the log and the input.
+      if (getComputedStyle(ui.panel).overflowY === "auto")
+        ui.panel.scrollTop = ui.panel.scrollHeight;
     }
 
     function showTyping() {
