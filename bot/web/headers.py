@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.web.i18n import CONSOLE_PREFIXES
+from bot.web.i18n import is_console
 
 
 def content_security_policy(rasa_public_url: str) -> str:
@@ -51,7 +51,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         extra = list(self.common)
-        if str(scope["path"]).startswith(CONSOLE_PREFIXES):
+        if is_console(str(scope["path"])):
             extra.append((b"cache-control", b"no-store"))
 
         async def send_with_headers(message: Message) -> None:

@@ -35,7 +35,8 @@ SOURCE_LOCALE = "en"
 LOCALE_COOKIE = "faq_console_lang"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "messages"
-CONSOLE_PREFIXES = ("/login", "/staff", "/consultant")
+CONSOLE_PREFIXES = ("/login", "/logout", "/account", "/staff", "/consultant")
+"""The consoles' pages and APIs: in the staff member's language, never cached."""
 TIMEZONE = "Europe/Warsaw"
 """Staff read times in the office's time zone, whatever the server's."""
 
@@ -99,8 +100,13 @@ def asked_locale(request: Request) -> str | None:
     return asked if asked in CONSOLE_LOCALES and is_console_page(request.url.path) else None
 
 
+def is_console(path: str) -> bool:
+    """A console page or a console API."""
+    return path.startswith(CONSOLE_PREFIXES)
+
+
 def is_console_page(path: str) -> bool:
-    return path.startswith(CONSOLE_PREFIXES) and "/api/" not in path
+    return is_console(path) and "/api/" not in path
 
 
 def request_locale(request: Request) -> str:

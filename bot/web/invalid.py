@@ -1,13 +1,15 @@
 """What a refused request (422) says: where and why, never the input.
 
 The input may be text no encoder accepts, or someone's personal data, so neither the value
-nor pydantic's context (which can quote it) is echoed. On the consoles the reason is in the
-staff member's language, and a console page gets a page rather than JSON; other clients (the
-widget, the channels, scripts) get pydantic's English reason.
+nor pydantic's context (which can quote it) is echoed. On the consoles (their pages and their
+APIs, whoever calls them) the reason is in the staff member's language, and a console page
+gets a page rather than JSON; the public and internal APIs answer with pydantic's English
+reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from bot.translatable import N_, translate
-from bot.web.i18n import CONSOLE_PREFIXES, gettext_for, is_console_page
+from bot.web.i18n import gettext_for, is_console, is_console_page
 from bot.web.staff.common import render
 
 REASONS: Mapping[str, str] = {
@@ -44,6 +46,17 @@ REASONS: Mapping[str, str] = {
 }
 """A console's reason for each pydantic error type; the parameters are the limits only."""
 OTHER_REASON = N_("not a valid value")
+VALUE_REASONS = frozenset(
+    {
+        N_("the message is empty"),
+        N_("must be a string"),
+        N_("must be valid UTF-8 text (it contains a lone surrogate)"),
+        N_("must not contain control characters"),
+    }
+)
+"""The reasons this app's own validators give (`bot.web.schemas`, `bot.inbound`): short, never
+quoting the input, and translated; any other validator's reason is not shown."""
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def _safe(value: object) -> str | int:
@@ -52,16 +65,15 @@ def _safe(value: object) -> str | int:
 
 def reason(error: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
     """Why one field was refused, in the language of `gettext`."""
+    ctx = error.get("ctx") or {}
+    if error.get("type") == "value_error" and str(ctx.get("error")) in VALUE_REASONS:
+        return gettext(str(ctx["error"]))
     template = REASONS.get(str(error.get("type")), OTHER_REASON)
-    limits = {k: _safe(v) for k, v in (error.get("ctx") or {}).items() if isinstance(v, int)}
-    try:
-        return translate(gettext, template, limits)
-    except (KeyError, TypeError, ValueError):  # a limit the template names is missing
-        return translate(gettext, OTHER_REASON, {})
-
-
-def _is_console(request: Request) -> bool:
-    return request.url.path.startswith(CONSOLE_PREFIXES)
+    # Only the limits (numbers) are shown; a template whose limit is not one says less.
+    limits = {k: v for k, v in ctx.items() if isinstance(v, int | float)}
+    if not set(_PLACEHOLDER.findall(template)) <= limits.keys():
+        template = OTHER_REASON
+    return translate(gettext, template, limits)
 
 
 async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -69,7 +81,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if hasattr(request.state, "staff_detached"):  # the live session is expired by now
         request.state.staff_session = request.state.staff_detached
-    console = _is_console(request)
+    console = is_console(request.url.path)
     gettext = gettext_for(request)
     refused = [
         (

@@ -40,3 +40,41 @@ def test_other_clients_get_the_english_reason_and_never_their_input(staff_app):
     assert refused.status_code == 422
     body = refused.text
     assert "xxxxx" not in body and refused.json()["detail"][0]["msg"]
+
+
+def test_the_apps_own_reasons_are_translated_and_nothing_else_is_shown():
+    from pydantic import TypeAdapter, ValidationError
+
+    from bot.inbound import text_problem
+    from bot.web.i18n import translations
+    from bot.web.invalid import VALUE_REASONS, reason
+    from bot.web.schemas import Message
+
+    own = {text_problem(value) for value in (7, "a\ud800", "a\x00")}
+    assert own <= VALUE_REASONS  # a new reason in bot.inbound must be added (and translated)
+    polish = translations("pl").gettext
+    try:
+        TypeAdapter(Message).validate_python("   ")
+    except ValidationError as exc:
+        [error] = exc.errors()
+    assert reason(error, polish) == polish("the message is empty") != "the message is empty"
+    quoted = {"type": "value_error", "ctx": {"error": ValueError("Anna Kowalska, PESEL 1234")}}
+    assert reason(quoted, polish) == "nieprawidłowa wartość"
+    # A limit that is not a number is not shown, nor is its placeholder.
+    assert reason({"type": "greater_than_equal", "ctx": {"ge": "2026-01-01"}}, polish) == (
+        "nieprawidłowa wartość"
+    )
+    assert reason({"type": "string_too_long", "ctx": {"max_length": 64}}, polish) == (
+        "maksymalna liczba znaków: 64"
+    )
+
+
+def test_the_password_page_is_a_console_page_too(staff_app, login):
+    client = login("admin")
+    token = csrf_of(client.get("/account/password?lang=pl").text)
+    refused = client.post(
+        "/account/password",
+        data={"csrf_token": token, "current": "c" * 300, "new": "n" * 20},
+    )
+    assert refused.status_code == 422 and "Żądanie odrzucone" in refused.text
+    assert refused.headers["cache-control"] == "no-store"
