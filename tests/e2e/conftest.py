@@ -100,3 +100,16 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def polish(browser: Any) -> Iterator[Any]:
+    """A Polish browser that records any Content-Security-Policy violation of its pages."""
+    context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+    context.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield context
+    context.close()
