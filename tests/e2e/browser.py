@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,8 @@ def preview_import(page: Any, web_url: str, folder: Path, entry: str, title: str
 def go_online(console: Any) -> None:
     """In the consultant console: tick "available" and wait until the server has it."""
     console.wait_for_selector("body[data-ready=true]")
+    if console.is_checked("#available"):
+        return  # still online from a console closed less than the presence time ago
     with console.expect_response(lambda r: r.url.endswith("/consultant/api/presence")):
         console.click("#available")
 
@@ -78,6 +81,16 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     # Evaluated through the DevTools protocol: the pages' CSP refuses injected script tags.
     page.evaluate(AXE.read_text(encoding="utf-8"))
     return page.evaluate("async () => (await axe.run(document)).violations")
+
+
+def assert_clean(page: Any) -> None:
+    """No axe violation on the page, and none of the CSP violations that a context from the
+    `polish` fixture records."""
+    violations = [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in axe_violations(page)
+    ]
+    assert violations == [], (page.url, json.dumps(violations, indent=1))
+    assert page.evaluate("window.cspViolations") == [], page.url
 
 
 def open_panel(page: Any) -> None:
@@ -117,8 +130,13 @@ def kb_entries() -> list[dict[str, Any]]:
     ]
 
 
-def kb_answer_start(lang: str, entry_id: str) -> str:
+def kb_text(lang: str, entry_id: str) -> dict[str, Any]:
+    """A knowledge-base entry's text in `lang` (title, phrasings, answer), from data/kb."""
     for entry in kb_entries():
         if entry["id"] == entry_id:
-            return str(entry[lang]["answer"]).replace("**", "").strip()[:40]
+            return dict(entry[lang])
     raise KeyError(entry_id)
+
+
+def kb_answer_start(lang: str, entry_id: str) -> str:
+    return str(kb_text(lang, entry_id)["answer"]).replace("**", "").strip()[:40]

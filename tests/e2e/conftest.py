@@ -125,3 +125,16 @@ def polish_browser(playwright: Any) -> Iterator[Any]:
     )
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def polish(polish_browser: Any) -> Iterator[Any]:
+    """A Polish browser that records any Content-Security-Policy violation of its pages."""
+    context = polish_browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
+    context.add_init_script(
+        "window.cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield context
+    context.close()

@@ -14,7 +14,7 @@ from tests.e2e.browser import STAFF_PASSWORD
 class Consultant:
     """Logs in through the login form and keeps the session cookie and CSRF token."""
 
-    def __init__(self, web_url: str, username: str):
+    def __init__(self, web_url: str, username: str, online: bool = True):
         self.http = httpx.Client(base_url=web_url, timeout=30)
         form = self.http.get("/login").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form)
@@ -28,8 +28,8 @@ class Consultant:
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
         assert csrf
         self.csrf = csrf[1]
-        # Ticking "available" in the console: the consultant is now online.
-        self.post("presence", {"available": True}).raise_for_status()
+        # Ticking "available" in the console (or clearing it: away for new chats).
+        self.post("presence", {"available": online}).raise_for_status()
 
     def state(self, conversation: int | None = None) -> dict[str, Any]:
         params = {"conversation": str(conversation)} if conversation else {}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -14,8 +12,9 @@ import pytest
 from bot.settings import ROOT
 from tests.e2e.browser import (
     SCREENSHOTS,
-    axe_violations,
+    assert_clean,
     go_online,
+    kb_text,
     preview_import,
     staff_login,
 )
@@ -46,27 +45,6 @@ EDITED = "proc.translation"
 README_SHOTS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture
-def polish(polish_browser: Any) -> Iterator[Any]:
-    """A Polish browser that records any Content-Security-Policy violation of its pages."""
-    context = polish_browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 900})
-    context.add_init_script(
-        "window.cspViolations = [];"
-        "document.addEventListener('securitypolicyviolation',"
-        " (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    yield context
-    context.close()
-
-
-def _clean(page: Any) -> None:
-    violations = [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in axe_violations(page)
-    ]
-    assert violations == [], (page.url, json.dumps(violations, indent=1))
-    assert page.evaluate("window.cspViolations") == [], page.url
-
-
 def _shot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name))
@@ -80,13 +58,13 @@ def test_the_staff_console_in_polish(stack, staff, polish):
     page.goto(f"{web}/login")
     assert page.get_attribute("html", "lang") == "pl"
     assert page.locator("h1").inner_text() == "Logowanie pracowników"
-    _clean(page)
+    assert_clean(page)
     staff_login(page, web, "admin")
     for path in STAFF_PAGES:
         page.goto(f"{web}{path}")
         assert page.get_attribute("html", "lang") == "pl", path
         assert page.locator("nav a[href='/staff/']").inner_text() == "Baza wiedzy"
-        _clean(page)
+        assert_clean(page)
         if path == "/staff/entries/card.fees":
             _shot(page, "staff-console-pl.png")
         if path == "/staff/":
@@ -102,7 +80,7 @@ def test_the_staff_console_in_polish(stack, staff, polish):
     assert "Nic nie zapisano" in page.locator("#save-errors").inner_text()
     first_error = page.locator("#editor [aria-invalid=true]").first.get_attribute("id")
     assert page.evaluate("document.activeElement.id") == first_error
-    _clean(page)
+    assert_clean(page)
 
     # English on request, remembered on the account.
     page.goto(f"{web}/staff/?lang=en")
@@ -178,17 +156,17 @@ def test_the_polish_staff_console_with_data(stack, staff, polish, tmp_path: Path
     answer.fill("\n\n".join(paragraphs))
     page.click("#save")
     page.wait_for_selector(".notice")
-    _clean(page)
+    assert_clean(page)
 
     for path in (f"/staff/entries/{EDITED}/history", "/staff/history"):
         page.goto(f"{web}{path}")
         assert page.locator(".diff .d-del").count() and page.locator(".diff .d-add").count()
         assert _no_blank_gaps(page) >= 4, path
-        _clean(page)
+        assert_clean(page)
 
     page.goto(f"{web}/staff/inbox")
     page.locator("section.inbox-group").first.wait_for()
-    _clean(page)
+    assert_clean(page)
 
     page.goto(f"{web}/staff/dashboard")
     assert int(page.locator("#rate-answer").inner_text().split("(")[1].rstrip(")")) >= 1
@@ -208,12 +186,12 @@ def test_the_polish_staff_console_with_data(stack, staff, polish, tmp_path: Path
             assert label["left"] >= 0 and label["right"] <= label["width"] + 0.5, label
         for before, after in pairwise(labels):
             assert before["right"] < after["left"], (before, after)  # no overlap
-    _clean(page)
+    assert_clean(page)
 
     preview_import(page, web, tmp_path, "card.pickup/uk", "Отримання карти (нова назва)")
     assert page.locator(".d-field").all_inner_texts() == ["uk.title"]
     _no_blank_gaps(page)
-    _clean(page)
+    assert_clean(page)
 
 
 def test_a_wrong_role_gets_a_polish_page(stack, staff, polish):
@@ -225,7 +203,7 @@ def test_a_wrong_role_gets_a_polish_page(stack, staff, polish):
     assert response.headers["content-type"].startswith("text/html")
     assert page.locator("h1").inner_text() == "Brak dostępu"
     assert page.locator("main a[href='/consultant/']").is_visible()  # the way to their work
-    _clean(page)
+    assert_clean(page)
 
 
 def test_a_polish_consultant_session(stack, staff, polish):
@@ -234,7 +212,7 @@ def test_a_polish_consultant_session(stack, staff, polish):
     staff_login(console, web, "consultant")
     go_online(console)  # so a request is queued
     assert console.locator("h1").count() == 1
-    _clean(console)  # idle
+    assert_clean(console)  # idle
 
     chat = Chat(stack.config.rasa_url)
     # The queue shows the question that led to the handoff: the last one the bot answered.
@@ -255,6 +233,7 @@ def test_a_polish_consultant_session(stack, staff, polish):
     answer.wait_for(timeout=10_000)
     assert "**" not in answer.inner_text()
     assert console.get_attribute("#transcript", "tabindex") == "0"
+    assert_clean(console)  # a queued conversation open, the claim button showing
 
     console.click("#claim")
     console.wait_for_selector("#reply-box:visible")
@@ -268,10 +247,12 @@ def test_a_polish_consultant_session(stack, staff, polish):
     assert console.evaluate("(node) => node.isConnected", first_line)
     console.fill("#kb-search", "ile kosztuje karta pobytu")
     console.click("#kb-box button[type=submit]")
-    insert = console.locator("#kb-results .kb-insert").first
-    insert.wait_for(timeout=10_000)
-    assert (insert.get_attribute("aria-label") or "").startswith("Wstaw: ")
+    found = console.locator("#kb-results li").first
+    found.wait_for(timeout=10_000)
+    # Each button is named by its entry's own title, so a screen reader tells them apart.
+    title = kb_text("pl", found.get_attribute("data-id") or "")["title"]
+    assert title and found.locator(".kb-insert").get_attribute("aria-label") == f"Wstaw: {title}"
     _shot(console, "consultant-console-pl.png")
-    _clean(console)  # during a conversation
+    assert_clean(console)  # during a conversation
     console.click("#resolve")
     console.locator("#status", has_text="Oznaczono jako rozwiązaną").wait_for(timeout=10_000)

@@ -72,31 +72,51 @@
     return `${handoff.lang.toUpperCase()} · ${handoff.channel}`;
   }
 
-  function item(handoff) {
-    const li = h("li", { "data-id": String(handoff.id) }, [
-      h("strong", { text: summary(handoff) }),
-      h("span", {
-        class: "muted",
-        text: " · " + _("waiting %(time)s", { time: minutes(handoff.waited) }),
-      }),
-      h("div", { class: "question", text: handoff.question || "—" }),
-    ]);
-    if (handoff.id === state.selected) li.classList.add("selected");
-    const open = h("button", {
-      type: "button",
-      class: "secondary open",
-      text: _("Open"),
-      "aria-label": _("Open: %(conversation)s", {
-        conversation: `${summary(handoff)}, ${handoff.question || "—"}`,
-      }),
-    });
-    open.addEventListener("click", () => select(handoff.id));
-    li.appendChild(open);
-    return li;
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
   }
 
+  // A list item's parts; `fill` writes the handoff's texts into them.
+  function item(handoff) {
+    const open = h("button", { type: "button", class: "secondary open", text: _("Open") });
+    open.addEventListener("click", () => select(handoff.id));
+    return h("li", { "data-id": String(handoff.id) }, [
+      h("strong"),
+      h("span", { class: "muted" }),
+      h("div", { class: "question" }),
+      open,
+    ]);
+  }
+
+  function fill(li, handoff) {
+    const [title, waiting, question, open] = li.children;
+    setText(title, summary(handoff));
+    setText(waiting, " · " + _("waiting %(time)s", { time: minutes(handoff.waited) }));
+    setText(question, handoff.question || "—");
+    const name = _("Open: %(conversation)s", {
+      conversation: `${summary(handoff)}, ${handoff.question || "—"}`,
+    });
+    if (open.getAttribute("aria-label") !== name) open.setAttribute("aria-label", name);
+    li.classList.toggle("selected", handoff.id === state.selected);
+  }
+
+  // Updates a list in place, keyed by handoff id: the items already shown stay the same nodes,
+  // and only changed texts are rewritten. Rebuilding it on every poll would take the keyboard
+  // focus off an "Open" button each second and make a screen reader read the list again.
   function renderList(id, handoffs) {
-    $(id).replaceChildren(...handoffs.map(item));
+    const list = $(id);
+    const wanted = new Set(handoffs.map((handoff) => String(handoff.id)));
+    const shown = new Map();
+    for (const li of [...list.children]) {
+      if (wanted.has(li.dataset.id)) shown.set(li.dataset.id, li);
+      else li.remove();
+    }
+    handoffs.forEach((handoff, index) => {
+      const li = shown.get(String(handoff.id)) || item(handoff);
+      fill(li, handoff);
+      // Moved only when out of place: a node taken out of the page loses the focus.
+      if (list.children[index] !== li) list.insertBefore(li, list.children[index] || null);
+    });
   }
 
   function line(entry) {
