@@ -158,6 +158,13 @@ def mark(db: Session, keys: Sequence[str], outcome: str, username: str) -> int:
     return added
 
 
+def same_text(db: Session, text: str) -> list[str]:
+    """Keys of the pending messages that say `text` (case and spacing aside): once it is a
+    phrasing, every one of them is answered."""
+    wanted = " ".join(text.casefold().split())
+    return [m.key for m in pending(db) if " ".join(m.text.casefold().split()) == wanted]
+
+
 def message_text(db: Session, key: str) -> tuple[str, str] | None:
     """The text and language of one inbox message."""
     parsed = parse_key(key)

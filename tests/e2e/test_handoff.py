@@ -40,6 +40,10 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     go_online(console)
     user_context = browser.new_context(locale="pl-PL", viewport={"width": 1280, "height": 800})
     user = user_context.new_page()
+    # Conversations other tests left queued may ask the same question: this one is the new item.
+    queued_before = console.locator("#queue li").evaluate_all(
+        "items => items.map(li => li.dataset.id)"
+    )
     user.goto(f"{web}/")
     open_panel(user)
     send(user, "Ile kosztuje karta pobytu?")  # the bot answers first: the transcript shows it
@@ -48,8 +52,16 @@ def test_web_chat_user_and_consultant_talk_then_the_bot_answers_again(
     wait_for_bot_text(user, handoff_replies(domain, "pl")["queued"])
 
     # The queue shows the conversation's question: the one asked before the request.
-    item = console.locator("#queue li", has_text="Ile kosztuje karta pobytu?").last
-    item.wait_for(timeout=10_000)
+    new_id = console.wait_for_function(
+        """([before, question]) => {
+            const item = [...document.querySelectorAll("#queue li")].find(
+                (li) => !before.includes(li.dataset.id) && li.textContent.includes(question));
+            return item ? item.dataset.id : null;
+        }""",
+        arg=[queued_before, "Ile kosztuje karta pobytu?"],
+        timeout=10_000,
+    ).json_value()
+    item = console.locator(f"#queue li[data-id='{new_id}']")
     assert "PL · webchat" in item.inner_text()
     item.locator("button.open").click()
     console.click("#claim")

@@ -65,7 +65,7 @@ def add_phrasing(
     except (InvalidEdit, EditConflict) as exc:
         query = urlencode({"error": exc.translated(_)[:500]})
         return RedirectResponse(f"/staff/inbox?{query}", status.HTTP_303_SEE_OTHER)
-    inbox.mark(db, [key], "phrasing", user.username)
+    inbox.mark(db, [key, *inbox.same_text(db, text)], "phrasing", user.username)
     search.refresh_soon()
     return RedirectResponse("/staff/inbox", status.HTTP_303_SEE_OTHER)
 
