@@ -69,19 +69,22 @@ def render_notice(domain: dict[str, Any], name: str, lang: str, hours: OfficeHou
 
 NAME_BESIDE_TEXT = frozenset({"webchat"})
 """Channels that show a consultant's name beside the message (from the message's metadata);
-on the others the name is written into the text (response `utter_consultant_says`, or
-`utter_consultant_unnamed_says` for a consultant without a display name), so that a person's
-words never pass for the bot's."""
+on the others the name is written into the text (response `utter_consultant_says`)."""
 
 
 def consultant_text(
     line: HandoffMessage, handoff: Handoff, domain: dict[str, Any], name: str
 ) -> str:
-    """What the user's channel shows of a consultant's line written by `name`."""
+    """What the user's channel shows of a consultant's line written by `name`.
+
+    Without a display name the line is signed with the service's name (response
+    `utter_consultant_unnamed`), so that a person's words never pass for the bot's.
+    """
     if handoff.channel in NAME_BESIDE_TEXT:
         return line.text
-    response = "utter_consultant_says" if name else "utter_consultant_unnamed_says"
-    text = str(variation_for(domain, response, handoff.lang).get("text") or "")
+    if not name:
+        name = str(variation_for(domain, "utter_consultant_unnamed", handoff.lang).get("text"))
+    text = str(variation_for(domain, "utter_consultant_says", handoff.lang).get("text") or "")
     return fill(text, {"name": name, "message": line.text})
 
 

@@ -148,8 +148,9 @@ def test_restarting_the_web_app_and_rasa_during_a_handoff_loses_no_message(stack
     assert sent.status_code == 201
     stack.start_one("rasa")
     # Signed as a consultant's: this one has no display name.
-    says = response_text(domain, "utter_consultant_unnamed_says", "pl")
-    signed = fill(says, {"message": "Odpowiedź A"})
+    says = response_text(domain, "utter_consultant_says", "pl")
+    unnamed = response_text(domain, "utter_consultant_unnamed", "pl")
+    signed = fill(says, {"name": unnamed, "message": "Odpowiedź A"})
     deadline = time.monotonic() + 60
     tracker = f"{stack.config.rasa_url}/conversations/{chat.sender}/tracker"
     while True:

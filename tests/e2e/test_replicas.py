@@ -168,8 +168,10 @@ def test_a_consultants_replies_arrive_once_and_in_order(replicas):
         assert sent.status_code == 201
 
     domain = load_domain(ROOT / "domain.yml")
-    says = str(variation_for(domain, "utter_consultant_unnamed_says", "pl")["text"])
-    signed = {fill(says, {"message": text}): text for text in lines}  # as the REST user sees it
+    says = str(variation_for(domain, "utter_consultant_says", "pl")["text"])
+    unnamed = str(variation_for(domain, "utter_consultant_unnamed", "pl")["text"])
+    # As the REST user sees them: signed with the service's name (no display name).
+    signed = {fill(says, {"name": unnamed, "message": text}): text for text in lines}
 
     def delivered() -> list[str]:
         return [signed[e["text"]] for e in _tracker(replicas, sender) if e.get("text") in signed]

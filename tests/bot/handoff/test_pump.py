@@ -82,8 +82,8 @@ def test_on_telegram_the_name_is_written_into_the_text(database):
 
 def test_without_a_display_name_the_text_is_still_signed_as_a_consultants(database):
     _, line = _delivered(database, "telegram", "")
-    says = str(variation_for(DOMAIN, "utter_consultant_unnamed_says", "uk")["text"])
-    assert line["text"] == fill(says, {"message": "Добрий день!"})
+    says = str(variation_for(DOMAIN, "utter_consultant_says", "uk")["text"])
+    assert line["text"] == fill(says, {"name": "INFO.OPT", "message": "Добрий день!"})
     assert line["text"].startswith("**Консультант INFO.OPT:**")
     assert line["metadata"]["consultant"] == ""
 
