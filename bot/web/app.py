@@ -48,7 +48,13 @@ from bot.web.routers import (
     widget,
 )
 from bot.web.routers import metrics as metrics_router
-from bot.web.security import LoginRequired, RoleRefused, hashing_slots, proxy_networks
+from bot.web.security import (
+    LoginRequired,
+    RoleRefused,
+    hashing_slots,
+    proxy_networks,
+    restore_detached,
+)
 from bot.web.staff import router as staff_router
 from bot.web.staff.common import render
 
@@ -108,7 +114,7 @@ def open_database(settings: Settings) -> Database:
 
 async def _role_refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RoleRefused)
-    request.state.staff_session = exc.session
+    restore_detached(request)
     if exc.api:
         detail = exc.translated(gettext_for(request))
         return JSONResponse({"detail": detail}, status.HTTP_403_FORBIDDEN)

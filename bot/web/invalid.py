@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.translatable import N_, translate
 from bot.web.i18n import gettext_for, is_console, is_console_page
+from bot.web.security import restore_detached
 from bot.web.staff.common import render
 
 REASONS: Mapping[str, str] = {
@@ -79,8 +80,7 @@ def reason(error: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
 async def invalid_request(request: Request, exc: Exception) -> Response:
     """The 422 of a request whose path, query, form or body does not fit its route."""
     assert isinstance(exc, RequestValidationError)
-    if hasattr(request.state, "staff_detached"):  # the live session is expired by now
-        request.state.staff_session = request.state.staff_detached
+    restore_detached(request)
     console = is_console(request.url.path)
     gettext = gettext_for(request)
     refused = [

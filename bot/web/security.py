@@ -112,13 +112,19 @@ def detached(session: StaffSession) -> SimpleNamespace:
     )
 
 
+def restore_detached(request: Request) -> None:
+    """Before an exception handler renders: the request's session as plain values (the live
+    one is expired by the rollback), if it had one."""
+    if hasattr(request.state, "staff_detached"):
+        request.state.staff_session = request.state.staff_detached
+
+
 class RoleRefused(TranslatableError):
     """A logged-in user's role does not allow this; a 403 page, or JSON for API calls."""
 
-    def __init__(self, api: bool, session: StaffSession):
+    def __init__(self, api: bool):
         super().__init__(N_("your role does not allow this"))
         self.api = api
-        self.session = detached(session)
 
 
 def is_api(request: Request) -> bool:
@@ -138,7 +144,7 @@ def current_session(request: Request, db: DbDep) -> StaffSession:
     if asked is not None:
         found.user.locale = asked  # remembered on the account, in every browser
     request.state.staff_session = found
-    request.state.staff_detached = detached(found)
+    request.state.staff_detached = detached(found)  # for error pages (`restore_detached`)
     return found
 
 
@@ -178,7 +184,7 @@ def require_role(*roles: str) -> Callable[..., Coroutine[Any, Any, User]]:
         request: Request, session: SessionDep, _csrf: Annotated[None, Depends(check_csrf)]
     ) -> User:
         if session.user.role != "admin" and session.user.role not in roles:
-            raise RoleRefused(is_api(request), session)
+            raise RoleRefused(is_api(request))
         return session.user
 
     return dependency
