@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.curation.handoffs import handoff_question, handoff_questions
 from bot.db import Feedback, InboxHandled, QuestionLog
 from bot.db.models import as_utc
+from bot.kb.loader import phrase_key
 from bot.lemmas import shared_lemmatizer
 from bot.search.encoders import Encoder
 
@@ -159,10 +160,10 @@ def mark(db: Session, keys: Sequence[str], outcome: str, username: str) -> int:
 
 
 def same_text(db: Session, text: str) -> list[str]:
-    """Keys of the pending messages that say `text` (case and spacing aside): once it is a
+    """Keys of the pending messages that are the same phrasing as `text`: once it is a
     phrasing, every one of them is answered."""
-    wanted = " ".join(text.casefold().split())
-    return [m.key for m in pending(db) if " ".join(m.text.casefold().split()) == wanted]
+    wanted = phrase_key(text)
+    return [m.key for m in pending(db) if phrase_key(m.text) == wanted]
 
 
 def message_text(db: Session, key: str) -> tuple[str, str] | None:

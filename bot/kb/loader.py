@@ -118,7 +118,8 @@ def _is_url(value: object) -> bool:
     return parsed.scheme in {"http", "https"} and "." in parsed.netloc
 
 
-def _norm_phrase(text: str) -> str:
+def phrase_key(text: str) -> str:
+    """What two phrasings share when they are the same (case and spacing aside)."""
     return " ".join(text.casefold().split())
 
 
@@ -348,7 +349,7 @@ class _Collector:
             for conflict in self.glossary.conflicts(lang, str(value or "")):
                 problem(conflict.message, key, **conflict.params)
         for phrase in clean:
-            key = _norm_phrase(phrase)
+            key = phrase_key(phrase)
             owner = self.seen_phrasings.get(key)
             if owner is not None:
                 message = N_("duplicated phrasing `%(phrasing)s` (also in %(entry)s)")
