@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.finder import editor, validate_tree, walk
+from bot.finder import FinderTree, TreeProblem, editor, validate_tree, walk
 from bot.kb.model import LANGUAGES
 from bot.web.deps import GettextDep, SearchDep, SettingsDep
 from bot.web.security import CuratorDep
 from bot.web.staff.common import render
 
 router = APIRouter(prefix="/finder", tags=["staff"])
+
+
+def _page(
+    request: Request,
+    _: Callable[[str], str],
+    tree: FinderTree,
+    problems: list[TreeProblem],
+    preview: dict[str, Any] | None = None,
+    message: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The editor: the tree's texts as a form, its problems in the console's language."""
+    return render(
+        request,
+        "staff/finder.html",
+        {
+            "tree": tree,
+            "problems": [p.translated(_) for p in problems],
+            "preview": preview,
+            "languages": LANGUAGES,
+            "field": editor.field_name,
+            "message": message,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("", response_class=HTMLResponse)
@@ -36,18 +62,7 @@ def finder_page(
         step = walk(tree, answers)
         entries = [e for e in map(search.kb.get, step.result) if e is not None]
         preview = {"step": step, "entries": entries, "path": ",".join(step.answers)}
-    return render(
-        request,
-        "staff/finder.html",
-        {
-            "tree": tree,
-            "problems": [p.translated(_) for p in problems],
-            "preview": preview,
-            "languages": LANGUAGES,
-            "field": editor.field_name,
-            "message": message,
-        },
-    )
+    return _page(request, _, tree, problems, preview, message)
 
 
 @router.post("", response_class=HTMLResponse)
@@ -59,18 +74,6 @@ async def save_texts(
     problems = await run_in_threadpool(editor.save_texts, settings.finder_file, form, search.kb.ids)
     if problems:
         tree = validate_tree(settings.finder_file, search.kb.ids)[0]
-        return render(
-            request,
-            "staff/finder.html",
-            {
-                "tree": tree,
-                "problems": [p.translated(_) for p in problems],
-                "preview": None,
-                "languages": LANGUAGES,
-                "field": editor.field_name,
-                "message": "",
-            },
-            status_code=422,
-        )
+        return _page(request, _, tree, problems, status_code=422)
     query = urlencode({"message": "saved"})
     return RedirectResponse(f"/staff/finder?{query}", status.HTTP_303_SEE_OTHER)
